@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type LaunchedBrowser, launchChromium, makeSpeechWav, makeToneWav } from './index.js';
+
+const run = promisify(execFile);
+
+describe('test support', () => {
+  it('writes a tone WAV that sox reads back as 48 kHz mono with the expected level', async () => {
+    const path = await makeToneWav({ frequency: 440, durationMs: 500, amplitude: 0.5 });
+    const { stderr } = await run('sox', [path, '-n', 'stat']);
+    expect(stderr).toMatch(/Length \(seconds\):\s+0\.5/);
+    expect(Number(/Maximum amplitude:\s+([\d.]+)/.exec(stderr)?.[1])).toBeCloseTo(0.5, 2);
+    const header = await readFile(path);
+    expect(header.readUInt32LE(24)).toBe(48000);
+  });
+
+  it('speaks text to a 48 kHz WAV that is not silent', async () => {
+    const path = await makeSpeechWav('hello there');
+    const { stderr } = await run('sox', [path, '-n', 'stat']);
+    expect(Number(/RMS\s+amplitude:\s+([\d.]+)/.exec(stderr)?.[1])).toBeGreaterThan(0.01);
+    expect((await readFile(path)).readUInt32LE(24)).toBe(48000);
+  });
+
+  describe('Chromium', () => {
+    let launched: LaunchedBrowser | undefined;
+    afterAll(() => launched?.close());
+
+    it('hears the fake microphone through getUserMedia', async () => {
+      launched = await launchChromium({
+        fakeAudioCapture: await makeToneWav({ durationMs: 2000 }),
+      });
+      const page = await launched.context.newPage();
+      // getUserMedia needs a secure context; http://localhost is one.
+      await page.route('http://localhost/', (route) =>
+        route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>mic</title>' }),
+      );
+      await page.goto('http://localhost/');
+      const level = await page.evaluate(async () => {
+        const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+        const context = new AudioContext();
+        const analyser = context.createAnalyser();
+        context.createMediaStreamSource(stream).connect(analyser);
+        const data = new Float32Array(analyser.fftSize);
+        let peak = 0;
+        for (let i = 0; i < 20; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          analyser.getFloatTimeDomainData(data);
+          for (const sample of data) peak = Math.max(peak, Math.abs(sample));
+        }
+        return peak;
+      });
+      expect(level).toBeGreaterThan(0.1);
+    });
+  });
+});
