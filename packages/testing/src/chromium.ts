@@ -19,12 +19,13 @@ export const CHROMIUM_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--autoplay-policy=no-user-gesture-required',
 ];
 
 export interface LaunchOptions {
+  /** `denied` makes getUserMedia fail the way a visitor's refusal does. Default `granted`. */
+  microphone?: 'granted' | 'denied';
   /** A 48 kHz mono 16-bit WAV that the fake microphone plays in a loop. */
   fakeAudioCapture?: string;
   args?: string[];
@@ -44,7 +45,12 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
     );
   }
   const profile = await mkdtemp(join(tmpdir(), 'voice-agent-chromium-'));
-  const args = [...CHROMIUM_FLAGS, ...(options.args ?? [])];
+  const denied = options.microphone === 'denied';
+  const args = [
+    ...CHROMIUM_FLAGS,
+    denied ? '--deny-permission-prompts' : '--use-fake-ui-for-media-stream',
+    ...(options.args ?? []),
+  ];
   if (options.fakeAudioCapture) {
     args.push(`--use-file-for-fake-audio-capture=${options.fakeAudioCapture}`);
   }
@@ -52,7 +58,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
     executablePath: CHROMIUM_PATH,
     headless: true,
     args,
-    permissions: ['microphone'],
+    permissions: denied ? [] : ['microphone'],
   });
   const browser = context.browser() as Browser;
   return {

@@ -2,7 +2,13 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type LaunchedBrowser, launchChromium, makeSpeechWav, makeToneWav } from './index.js';
+import {
+  type LaunchedBrowser,
+  type LaunchOptions,
+  launchChromium,
+  makeSpeechWav,
+  makeToneWav,
+} from './index.js';
 
 const run = promisify(execFile);
 
@@ -24,19 +30,34 @@ describe('test support', () => {
   });
 
   describe('Chromium', () => {
-    let launched: LaunchedBrowser | undefined;
-    afterAll(() => launched?.close());
+    const launched: LaunchedBrowser[] = [];
+    afterAll(() => Promise.all(launched.map((browser) => browser.close())));
 
-    it('hears the fake microphone through getUserMedia', async () => {
-      launched = await launchChromium({
-        fakeAudioCapture: await makeToneWav({ durationMs: 2000 }),
-      });
-      const page = await launched.context.newPage();
+    async function openPage(options: LaunchOptions) {
+      const browser = await launchChromium(options);
+      launched.push(browser);
+      const page = await browser.context.newPage();
       // getUserMedia needs a secure context; http://localhost is one.
       await page.route('http://localhost/', (route) =>
         route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>mic</title>' }),
       );
       await page.goto('http://localhost/');
+      return page;
+    }
+
+    it('refuses the microphone when told to', async () => {
+      const page = await openPage({ microphone: 'denied' });
+      const error = await page.evaluate(() =>
+        navigator.mediaDevices.getUserMedia({ audio: true }).then(
+          () => 'granted',
+          (reason: DOMException) => reason.name,
+        ),
+      );
+      expect(error).toBe('NotAllowedError');
+    });
+
+    it('hears the fake microphone through getUserMedia', async () => {
+      const page = await openPage({ fakeAudioCapture: await makeToneWav({ durationMs: 2000 }) });
       const level = await page.evaluate(async () => {
         const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
         const context = new AudioContext();
