@@ -1,0 +1,109 @@
+import { GoogleGenAI, type LiveServerMessage, Modality, type Session } from '@google/genai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { spokenTurn, tonePcm } from './events.js';
+import { GeminiLiveStandIn } from './gemini-live-stand-in.js';
+
+let standIn: GeminiLiveStandIn | undefined;
+let session: Session | undefined;
+afterEach(async () => {
+  session?.close();
+  await standIn?.close();
+  standIn = undefined;
+  session = undefined;
+});
+
+/** Connects the real @google/genai Live client to the stand-in. */
+async function connect(stand: GeminiLiveStandIn) {
+  const received: LiveServerMessage[] = [];
+  let closeCode: number | undefined;
+  const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: stand.baseUrl } });
+  session = await ai.live.connect({
+    model: 'gemini-2.5-flash-native-audio-preview-12-2025',
+    config: { responseModalities: [Modality.AUDIO] },
+    callbacks: {
+      onmessage: (message) => received.push(message),
+      onclose: (event) => {
+        closeCode = event.code;
+      },
+    },
+  });
+  return { received, closed: () => closeCode, session };
+}
+
+/** 16 kHz PCM16 base64 of a tone or silence, as the plugin sends microphone audio. */
+function input16k(amplitude: number, ms: number): string {
+  const pcm = new Int16Array((16_000 * ms) / 1000);
+  for (let i = 0; i < pcm.length; i++) {
+    pcm[i] = Math.round(Math.sin((2 * Math.PI * 300 * i) / 16_000) * amplitude * 32767);
+  }
+  return Buffer.from(pcm.buffer).toString('base64');
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('Gemini Live stand-in', () => {
+  it('answers speech input at once with audio and records what it received', async () => {
+    standIn = await GeminiLiveStandIn.start({
+      reactions: [
+        { on: 'speech', minLevel: 0.05, minMs: 100, reply: spokenTurn('Beep.', tonePcm()) },
+      ],
+    });
+    const client = await connect(standIn);
+    const audioData = () =>
+      client.received
+        .flatMap((m) => m.serverContent?.modelTurn?.parts ?? [])
+        .filter((p) => p.inlineData);
+    for (let i = 0; i < 4; i++) {
+      client.session.sendRealtimeInput({ audio: { mimeType: 'audio/pcm', data: input16k(0, 50) } });
+    }
+    await standIn.waitFor('realtimeInput', () => standIn?.messages('realtimeInput').length === 4);
+    expect(audioData()).toHaveLength(0);
+    for (let i = 0; i < 3; i++) {
+      client.session.sendRealtimeInput({
+        audio: { mimeType: 'audio/pcm', data: input16k(0.3, 50) },
+      });
+    }
+    await until(() => client.received.some((m) => m.serverContent?.turnComplete), 'the reply');
+    const bytes = audioData().reduce(
+      (sum, part) => sum + Buffer.from(part.inlineData?.data ?? '', 'base64').length,
+      0,
+    );
+    expect(bytes).toBe(24_000 * 2 * 0.5);
+    expect(client.received.map((m) => m.serverContent?.outputTranscription?.text)).toContain(
+      'Beep.',
+    );
+    const setup = standIn.messages('setup')[0]?.message.setup;
+    expect(setup.model).toBe('models/gemini-2.5-flash-native-audio-preview-12-2025');
+  });
+
+  it('closes sessions with code 1000, which the plugin needs to stay alive', async () => {
+    standIn = await GeminiLiveStandIn.start();
+    const client = await connect(standIn);
+    client.session.close();
+    await until(() => client.closed() !== undefined, 'the close');
+    expect(client.closed()).toBe(1000);
+  });
+
+  it('refuses other paths and sessions that do not start with setup', async () => {
+    standIn = await GeminiLiveStandIn.start();
+    const wrongPath = new WebSocket(`${standIn.baseUrl.replace('http', 'ws')}/ws/other`);
+    const status = await new Promise<number | undefined>((resolve) => {
+      wrongPath.on('unexpected-response', (_, response) => resolve(response.statusCode));
+      wrongPath.on('error', () => resolve(undefined));
+    });
+    expect(status).toBe(404);
+    const path = '//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent';
+    const noSetup = new WebSocket(`${standIn.baseUrl.replace('http', 'ws')}${path}?key=k`);
+    await new Promise((resolve) => noSetup.on('open', resolve));
+    noSetup.send(JSON.stringify({ realtimeInput: { text: 'hi' } }));
+    const code = await new Promise((resolve) => noSetup.on('close', resolve));
+    expect(code).toBe(1007);
+  });
+});

@@ -1,0 +1,122 @@
+import { RpcError } from '@livekit/rtc-node';
+
+/** RPC method the agent calls on the visitor's page (docs/protocol.md). */
+export const TOOL_CALL_METHOD = 'voice-agent.tool-call';
+/** LiveKit's RPC payload limit, in bytes. */
+export const MAX_RPC_PAYLOAD_BYTES = 15 * 1024;
+
+/** Error codes a page answers with (docs/protocol.md, section 3). */
+export const PAGE_ERROR_CODES = { TOOL_FAILED: 2001, UNKNOWN_TOOL: 2002, INVALID_RESULT: 2003 };
+
+/** Why a client tool call failed; stable codes for logs and tests. */
+export type ClientToolFailure =
+  | 'tool_failed'
+  | 'unknown_tool'
+  | 'invalid_result'
+  | 'timeout'
+  | 'visitor_gone'
+  | 'payload_too_large'
+  | 'transport_error';
+
+/** A failed client tool call. The message is safe to show to the model. */
+export class ClientToolCallError extends Error {
+  constructor(
+    readonly code: ClientToolFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClientToolCallError';
+  }
+}
+
+/**
+ * How the agent reaches the page's tool handlers. The worker uses {@link LiveKitRpcTransport};
+ * tests and other runtimes may substitute their own.
+ */
+export interface ClientToolTransport {
+  /**
+   * Runs the page's tool and resolves with its result (any JSON value), or rejects with a
+   * {@link ClientToolCallError}. Must settle within about `timeoutMs`.
+   */
+  call(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown>;
+}
+
+/** The part of rtc-node's LocalParticipant the transport needs. */
+export interface RpcCaller {
+  performRpc(params: {
+    destinationIdentity: string;
+    method: string;
+    payload: string;
+    responseTimeout?: number;
+  }): Promise<string>;
+}
+
+function failureFromRpcError(error: RpcError): ClientToolCallError {
+  switch (error.code) {
+    case PAGE_ERROR_CODES.TOOL_FAILED:
+      return new ClientToolCallError('tool_failed', error.message);
+    case PAGE_ERROR_CODES.UNKNOWN_TOOL:
+      return new ClientToolCallError('unknown_tool', 'the page has no such tool');
+    case PAGE_ERROR_CODES.INVALID_RESULT:
+      return new ClientToolCallError('invalid_result', 'the page returned a non-JSON result');
+    case RpcError.ErrorCode.RESPONSE_TIMEOUT:
+    case RpcError.ErrorCode.CONNECTION_TIMEOUT:
+      return new ClientToolCallError('timeout', 'the page did not answer in time');
+    case RpcError.ErrorCode.RECIPIENT_DISCONNECTED:
+    case RpcError.ErrorCode.RECIPIENT_NOT_FOUND:
+      return new ClientToolCallError('visitor_gone', 'the visitor has left');
+    case RpcError.ErrorCode.RESPONSE_PAYLOAD_TOO_LARGE:
+      return new ClientToolCallError('payload_too_large', 'the result is larger than 15 KiB');
+    default:
+      return new ClientToolCallError('transport_error', `RPC failed (${error.code})`);
+  }
+}
+
+/**
+ * Calls client tools on the visitor's page over LiveKit RPC (`voice-agent.tool-call`).
+ * `visitorIdentity` names the participant whose page declared the tools; undefined once
+ * nobody has (or the visitor left).
+ */
+export class LiveKitRpcTransport implements ClientToolTransport {
+  constructor(
+    private readonly participant: RpcCaller,
+    private readonly visitorIdentity: () => string | undefined,
+  ) {}
+
+  async call(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
+    const payload = JSON.stringify({ name, arguments: args });
+    if (Buffer.byteLength(payload) > MAX_RPC_PAYLOAD_BYTES) {
+      throw new ClientToolCallError('payload_too_large', 'the arguments are larger than 15 KiB');
+    }
+    const destinationIdentity = this.visitorIdentity();
+    if (destinationIdentity === undefined) {
+      throw new ClientToolCallError('visitor_gone', 'the visitor has left');
+    }
+    let response: string;
+    try {
+      response = await this.participant.performRpc({
+        destinationIdentity,
+        method: TOOL_CALL_METHOD,
+        payload,
+        responseTimeout: timeoutMs,
+      });
+    } catch (error) {
+      if (error instanceof RpcError) throw failureFromRpcError(error);
+      throw new ClientToolCallError('transport_error', 'RPC failed');
+    }
+    return parseToolCallResponse(response);
+  }
+}
+
+/** Reads a page's success answer `{ "result": ... }`. */
+export function parseToolCallResponse(response: string): unknown {
+  try {
+    const parsed = JSON.parse(response) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && 'result' in parsed) {
+      return (parsed as { result: unknown }).result;
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new ClientToolCallError('invalid_result', 'the page answered without a result');
+}

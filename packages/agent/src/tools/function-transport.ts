@@ -1,0 +1,39 @@
+import { ClientToolCallError, type ClientToolTransport } from './client-transport.js';
+
+/** A page-side tool handler, as the host page registers it with the widget. */
+export type PageToolHandler = (args: Record<string, unknown>) => unknown;
+
+/**
+ * Runs client tools as in-process functions with the page's semantics (docs/protocol.md,
+ * section 3): unknown tool, thrown error, non-JSON result and timeout each become the same
+ * {@link ClientToolCallError} the LiveKit transport produces. For tests and local runs.
+ */
+export class FunctionClientToolTransport implements ClientToolTransport {
+  constructor(private readonly handlers: Record<string, PageToolHandler>) {}
+
+  async call(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
+    const handler = this.handlers[name];
+    if (!handler) throw new ClientToolCallError('unknown_tool', 'the page has no such tool');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ClientToolCallError('timeout', 'the page did not answer in time')),
+        timeoutMs,
+      );
+    });
+    let result: unknown;
+    try {
+      result = await Promise.race([Promise.resolve().then(() => handler(args)), timeout]);
+    } catch (error) {
+      if (error instanceof ClientToolCallError) throw error;
+      throw new ClientToolCallError('tool_failed', (error as Error).message ?? String(error));
+    } finally {
+      clearTimeout(timer);
+    }
+    try {
+      return JSON.parse(JSON.stringify({ result: result ?? null })).result;
+    } catch {
+      throw new ClientToolCallError('invalid_result', 'the page returned a non-JSON result');
+    }
+  }
+}

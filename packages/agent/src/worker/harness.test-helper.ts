@@ -1,0 +1,69 @@
+import { initializeLogger, type llm, voice } from '@livekit/agents';
+import { waitFor } from '@voice-agent/testing';
+import { resolveAgentConfig } from '../config/config.js';
+import { GeminiLiveStandIn, type StandInOptions } from '../testing/index.js';
+import { FunctionClientToolTransport, type PageToolHandler } from '../tools/function-transport.js';
+import { createVoiceAgentSession, type VoiceAgentSession } from './session.js';
+
+initializeLogger({ pretty: false, level: 'fatal' });
+
+export const TOOL_SECRET = 'test-secret-for-signing';
+
+/** A running AgentSession wired to a fresh Gemini Live stand-in. */
+export interface Harness extends VoiceAgentSession {
+  standIn: GeminiLiveStandIn;
+  /** Text of every message the session added to its conversation, as `role: text`. */
+  transcript: string[];
+  /** Set when the session closed, with the error that closed it, if any. */
+  closed: { error: unknown } | undefined;
+  stop(): Promise<void>;
+}
+
+/** Starts a room-less AgentSession (real framework, plugin and SDK) against a stand-in. */
+export async function startHarness(
+  config: Record<string, unknown>,
+  pageTools: Record<string, PageToolHandler> = {},
+  standInOptions: StandInOptions = {},
+): Promise<Harness> {
+  const standIn = await GeminiLiveStandIn.start(standInOptions);
+  const built = createVoiceAgentSession(
+    resolveAgentConfig({ instructions: 'You are a test agent.', ...config }),
+    { googleApiKey: 'test-key', geminiBaseUrl: standIn.baseUrl, toolSecret: TOOL_SECRET },
+    new FunctionClientToolTransport(pageTools),
+  );
+  const harness: Harness = {
+    ...built,
+    standIn,
+    transcript: [],
+    closed: undefined,
+    async stop() {
+      await built.session.close();
+      await standIn.close();
+    },
+  };
+  built.session.on(voice.AgentSessionEventTypes.ConversationItemAdded, (event) => {
+    const item = event.item as llm.ChatMessage;
+    if (item.type === 'message') harness.transcript.push(`${item.role}: ${item.textContent}`);
+  });
+  built.session.on(voice.AgentSessionEventTypes.Close, (event) => {
+    harness.closed = { error: event.error };
+  });
+  await built.session.start({ agent: built.agent });
+  return harness;
+}
+
+/** The `output` of each function response the stand-in received, by call id. */
+export function toolOutputs(harness: Harness): Map<string, string> {
+  const outputs = new Map<string, string>();
+  for (const { message } of harness.standIn.messages('toolResponse')) {
+    for (const response of message.toolResponse.functionResponses) {
+      outputs.set(response.id, String(response.response.output));
+    }
+  }
+  return outputs;
+}
+
+/** Waits until `check` is true (5 s at most), naming `what` on timeout. */
+export async function eventually(check: () => boolean | undefined, what: string): Promise<void> {
+  await waitFor(() => (check() ? true : undefined), { timeoutMs: 5_000, what });
+}

@@ -1,0 +1,71 @@
+import { defineAgent, type JobContext, log, voice } from '@livekit/agents';
+import { RoomEvent, RpcError, type RpcInvocationData } from '@livekit/rtc-node';
+import { loadAgentConfig } from '../config/load.js';
+import { DECLARE_TOOLS_METHOD, DeclarationPayloadError } from '../tools/client-tools.js';
+import { LiveKitRpcTransport } from '../tools/client-transport.js';
+import type { ToolRegistry } from '../tools/registry.js';
+import { agentEnvironment } from './environment.js';
+import { createVoiceAgentSession } from './session.js';
+
+/** Set by the CLI: absolute path of the configuration every job process loads. */
+export const CONFIG_PATH_VARIABLE = 'VOICE_AGENT_CONFIG';
+
+/** Answers `voice-agent.declare-tools` (docs/protocol.md, section 2). */
+export async function handleDeclaration(
+  tools: ToolRegistry,
+  data: Pick<RpcInvocationData, 'payload'>,
+): Promise<string> {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(data.payload);
+  } catch {
+    throw new RpcError(RpcError.ErrorCode.APPLICATION_ERROR, 'invalid_payload: not JSON');
+  }
+  try {
+    return JSON.stringify(await tools.declare(payload));
+  } catch (error) {
+    if (error instanceof DeclarationPayloadError) {
+      throw new RpcError(RpcError.ErrorCode.APPLICATION_ERROR, error.message);
+    }
+    log().error({ error }, 'applying client tools failed');
+    throw new RpcError(RpcError.ErrorCode.APPLICATION_ERROR, 'internal_error');
+  }
+}
+
+/** One room: an AgentSession with the configured tools, and the page's client tools. */
+async function entry(ctx: JobContext): Promise<void> {
+  const configPath = process.env[CONFIG_PATH_VARIABLE];
+  if (!configPath) throw new Error(`${CONFIG_PATH_VARIABLE} is not set (start with the CLI)`);
+  const config = await loadAgentConfig(configPath);
+  await ctx.connect();
+  const room = ctx.room;
+  const local = room.localParticipant;
+  if (!local) throw new Error('connected without a local participant');
+
+  // The page that declared the tools is the one that runs them.
+  let visitor: string | undefined;
+  const transport = new LiveKitRpcTransport(local, () => visitor);
+  const { session, agent, tools, greet } = createVoiceAgentSession(
+    config,
+    agentEnvironment(),
+    transport,
+  );
+  room.on(RoomEvent.ParticipantDisconnected, (participant) => {
+    if (participant.identity === visitor) visitor = undefined;
+  });
+  // Registered before the session sets lk.agent.state, which is the page's cue to declare.
+  local.registerRpcMethod(DECLARE_TOOLS_METHOD, async (data) => {
+    visitor = data.callerIdentity;
+    return handleDeclaration(tools, data);
+  });
+  session.on(voice.AgentSessionEventTypes.Close, () => ctx.shutdown('session closed'));
+  await session.start({
+    agent,
+    room,
+    inputOptions: { textEnabled: true, closeOnDisconnect: true },
+    outputOptions: { transcriptionEnabled: config.transcription },
+  });
+  await greet();
+}
+
+export default defineAgent({ entry });

@@ -1,0 +1,114 @@
+import { llm, voice } from '@livekit/agents';
+import { realtime } from '@livekit/agents-plugin-google';
+import { type AgentConfig, DEFAULT_MODEL, DEFAULT_VERTEX_MODEL } from '../config/config.js';
+import type { ClientToolTransport } from '../tools/client-transport.js';
+import { guardTool } from '../tools/guard.js';
+import { createHttpTool } from '../tools/http-tool.js';
+import { ToolRegistry } from '../tools/registry.js';
+
+/** Secrets and endpoints the worker reads from its environment. */
+export interface AgentEnvironment {
+  /** Gemini API key (`GOOGLE_API_KEY`). */
+  googleApiKey?: string | undefined;
+  /** Replaces Gemini's endpoint (`GOOGLE_GEMINI_BASE_URL`), e.g. a local stand-in. */
+  geminiBaseUrl?: string | undefined;
+  /** Shared secret that signs HTTP tool requests (`VOICE_AGENT_TOOL_SECRET`). */
+  toolSecret?: string | undefined;
+  /** Use Vertex AI (`GOOGLE_GENAI_USE_VERTEXAI`, with `GOOGLE_CLOUD_PROJECT`/`_LOCATION`). */
+  vertexai?: boolean | undefined;
+}
+
+/** Thrown when something the configuration needs is missing from the environment. */
+export class MissingEnvironmentError extends Error {
+  readonly code = 'missing_env';
+  constructor(readonly variable: string) {
+    super(`${variable} is not set`);
+    this.name = 'MissingEnvironmentError';
+  }
+}
+
+/** The server and HTTP tools of a configuration, each guarded (timeouts, non-JSON results). */
+export function createBaseTools(config: AgentConfig, toolSecret?: string): llm.ToolContext {
+  if (config.httpTools.length > 0 && !toolSecret) {
+    throw new MissingEnvironmentError('VOICE_AGENT_TOOL_SECRET');
+  }
+  const tools = [
+    ...Object.values(config.serverTools.functionTools).map((tool) => guardTool(tool)),
+    ...config.httpTools.map((tool) =>
+      guardTool(createHttpTool(tool, toolSecret ?? ''), tool.timeoutMs + 1_000),
+    ),
+  ];
+  return new llm.ToolContext(tools);
+}
+
+/** The Google plugin's realtime model, set up from the configuration. */
+export function createRealtimeModel(
+  config: AgentConfig,
+  env: AgentEnvironment,
+): realtime.RealtimeModel {
+  const transcription = config.transcription ? {} : null;
+  return new realtime.RealtimeModel({
+    model: env.vertexai && config.model === DEFAULT_MODEL ? DEFAULT_VERTEX_MODEL : config.model,
+    vertexai: env.vertexai ?? false,
+    voice: config.voice,
+    instructions: config.instructions,
+    ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
+    ...(config.language === undefined ? {} : { language: config.language }),
+    inputAudioTranscription: transcription,
+    outputAudioTranscription: transcription,
+    ...(env.googleApiKey === undefined ? {} : { apiKey: env.googleApiKey }),
+    ...(env.geminiBaseUrl === undefined ? {} : { httpOptions: { baseUrl: env.geminiBaseUrl } }),
+  });
+}
+
+/** One visitor's conversation: the framework session, its agent and its tools. */
+export interface VoiceAgentSession {
+  session: voice.AgentSession;
+  agent: voice.Agent;
+  tools: ToolRegistry;
+  /**
+   * Speaks the configured greeting, if any. Call after `session.start()`. With client tools
+   * enabled it first waits for the page's declaration (at most `declarationWaitMs`): applying
+   * new tools reconnects Gemini, which would drop a greeting requested just before.
+   */
+  greet(declarationWaitMs?: number): Promise<void>;
+}
+
+/** How long the greeting waits for the page's first client-tool declaration. */
+export const GREETING_DECLARATION_WAIT_MS = 3_000;
+
+/**
+ * Builds the AgentSession for one room: Gemini Live through the Google plugin, the
+ * configured server and HTTP tools, and a registry for the page's client tools.
+ */
+export function createVoiceAgentSession(
+  config: AgentConfig,
+  env: AgentEnvironment,
+  transport: ClientToolTransport,
+): VoiceAgentSession {
+  const baseTools = createBaseTools(config, env.toolSecret);
+  const agent = new voice.Agent({ instructions: config.instructions, tools: baseTools });
+  const session = new voice.AgentSession({ llm: createRealtimeModel(config, env) });
+  const tools = new ToolRegistry({
+    baseTools,
+    policy: config.clientTools,
+    clientTimeoutMs: config.clientTools.timeoutMs,
+    transport,
+    apply: (next) => agent.updateTools(next),
+  });
+  const greet = async (declarationWaitMs = GREETING_DECLARATION_WAIT_MS) => {
+    if (config.greeting === undefined) return;
+    if (config.clientTools.enabled) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, declarationWaitMs);
+      });
+      await Promise.race([tools.firstDeclaration, timeout]);
+      clearTimeout(timer);
+    }
+    session.generateReply({
+      instructions: `Greet the visitor by saying exactly: ${JSON.stringify(config.greeting)}`,
+    });
+  };
+  return { session, agent, tools, greet };
+}
