@@ -1,0 +1,212 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type LaunchedBrowser, type LaunchOptions, launchChromium } from '@voice-agent/testing';
+import type { Page } from 'playwright-core';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The widget's build output, served under `/dist/`. */
+export const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json',
+};
+
+/** A test page: its HTML and the response headers it is served with (e.g. a CSP). */
+export interface TestPage {
+  html: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A static server on loopback for the built widget (`/dist/...`), pages registered by the
+ * tests and scripts they reference. Remembers every path requested, for the lazy-load tests.
+ */
+export class StaticServer {
+  readonly requests: string[] = [];
+  readonly #pages = new Map<string, TestPage>();
+  readonly #server: Server;
+  origin = '';
+
+  constructor() {
+    this.#server = createServer((request, response) => {
+      const path = new URL(request.url ?? '/', 'http://x').pathname;
+      this.requests.push(path);
+      void this.#serve(path).then(({ status, body, headers }) => {
+        response.writeHead(status, headers);
+        response.end(body);
+      });
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.origin = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** Serves `page` at `path`; returns its full URL. */
+  page(path: string, page: TestPage): string {
+    this.#pages.set(path, page);
+    return `${this.origin}${path}`;
+  }
+
+  /** Paths of the call chunk (livekit-client and the session code) requested so far. */
+  sessionChunkRequests(): string[] {
+    return this.requests.filter((path) => /\/chunks\/session-controller-/.test(path));
+  }
+
+  async stop(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise((resolve) => this.#server.close(resolve));
+  }
+
+  async #serve(
+    path: string,
+  ): Promise<{ status: number; body: string | Buffer; headers: Record<string, string> }> {
+    const page = this.#pages.get(path);
+    if (page) {
+      return { status: 200, body: page.html, headers: { ...TYPES_HTML, ...page.headers } };
+    }
+    if (path.startsWith('/dist/')) {
+      const file = normalize(join(DIST, path.slice('/dist/'.length)));
+      if (file.startsWith(DIST)) {
+        try {
+          const body = await readFile(file);
+          return {
+            status: 200,
+            body,
+            headers: { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' },
+          };
+        } catch {
+          // answered as 404 below
+        }
+      }
+    }
+    return { status: 404, body: 'not found', headers: { 'Content-Type': 'text/plain' } };
+  }
+}
+
+const TYPES_HTML = { 'Content-Type': 'text/html; charset=utf-8' };
+
+/** A page holding the widget loaded the way a site owner does: one module script. */
+export function widgetPage(body: string, head = ''): TestPage {
+  return {
+    html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>widget test</title>${head}
+<script type="module" src="/dist/voice-agent.js"></script></head><body>${body}</body></html>`,
+  };
+}
+
+/** Chromium plus a static server, for one test file. */
+export interface BrowserFixture {
+  server: StaticServer;
+  browser: LaunchedBrowser;
+  /** Uncaught errors of every page opened; tests expect it to stay empty. */
+  pageErrors: Error[];
+  /** Opens a page and waits until `<voice-agent>` is defined. */
+  open(url: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Starts the static server and Chromium; pages collect their errors in `errors`. */
+export async function startBrowser(options: LaunchOptions = {}): Promise<BrowserFixture> {
+  const server = await new StaticServer().start();
+  const browser = await launchChromium(options);
+  await browser.context.addInitScript(recordWidgetEvents);
+  const pageErrors: Error[] = [];
+  return {
+    server,
+    browser,
+    pageErrors,
+    async open(url) {
+      const page = await browser.context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error));
+      await page.goto(url);
+      await page.waitForFunction(() => customElements.get('voice-agent') !== undefined);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+/** The value of a computed style inside the widget's shadow root. */
+export function shadowStyle(page: Page, selector: string, property: string): Promise<string> {
+  return page.evaluate(
+    ([selector, property]) => {
+      const element = document.querySelector('voice-agent')?.shadowRoot?.querySelector(selector);
+      if (!element) throw new Error(`no ${selector} in the widget`);
+      return getComputedStyle(element).getPropertyValue(property);
+    },
+    [selector, property] as const,
+  );
+}
+
+/** A widget event as recorded in the page. */
+export interface RecordedEvent {
+  type: string;
+  detail: unknown;
+}
+
+/** Runs in every page before its scripts: keeps every `voice-agent-*` event in order. */
+function recordWidgetEvents(): void {
+  const events: { type: string; detail: unknown }[] = [];
+  Object.assign(window, { widgetEvents: events });
+  for (const type of [
+    'voice-agent-state',
+    'voice-agent-transcript',
+    'voice-agent-tool-call',
+    'voice-agent-tools',
+    'voice-agent-error',
+    'voice-agent-connected',
+    'voice-agent-ended',
+  ]) {
+    document.addEventListener(type, (event) => {
+      events.push({ type, detail: (event as CustomEvent).detail });
+    });
+  }
+}
+
+/** The widget events the page has seen so far. */
+export function widgetEvents(page: Page): Promise<RecordedEvent[]> {
+  return page.evaluate(() => (window as unknown as { widgetEvents: RecordedEvent[] }).widgetEvents);
+}
+
+/** Waits until the page has seen `count` widget events of `type`; returns their details. */
+export async function waitForEvents(
+  page: Page,
+  type: string,
+  count = 1,
+  timeoutMs = 20_000,
+): Promise<unknown[]> {
+  const handle = await page.waitForFunction(
+    ([type, count]) => {
+      const { widgetEvents } = window as unknown as { widgetEvents: RecordedEvent[] };
+      const details = widgetEvents.filter((event) => event.type === type).map((e) => e.detail);
+      return details.length >= count ? details : undefined;
+    },
+    [type, count] as const,
+    { timeout: timeoutMs },
+  );
+  return (await handle.jsonValue()) as unknown[];
+}
+
+/** Runs axe-core over the page (it enters open shadow roots) and returns the violations. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
+    const result = await axe.run();
+    return result.violations as { id: string; nodes: { target: unknown }[] }[];
+  });
+  return violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+}

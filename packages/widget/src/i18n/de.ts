@@ -1,0 +1,47 @@
+import type { Messages } from './i18n.js';
+
+/** German. */
+export const de: Messages = {
+  launcher: 'Mit unserem Assistenten sprechen',
+  title: 'Sprachassistent',
+  start: 'Anruf starten',
+  end: 'Anruf beenden',
+  close: 'Schließen',
+  retry: 'Erneut versuchen',
+  mute: 'Mikrofon stummschalten',
+  unmute: 'Mikrofon einschalten',
+  send: 'Senden',
+  textPlaceholder: 'Nachricht eingeben',
+  transcript: 'Unterhaltung',
+  you: 'Sie',
+  agent: 'Assistent',
+  reconnecting: 'Verbindung verloren, neuer Versuch…',
+  agentLeft: 'Der Assistent hat den Anruf verlassen.',
+  states: {
+    idle: 'Bereit, wenn Sie es sind',
+    connecting: 'Verbinde…',
+    listening: 'Hört zu',
+    thinking: 'Denkt nach…',
+    speaking: 'Spricht',
+    ended: 'Anruf beendet',
+    error: 'Etwas ist schiefgelaufen',
+  },
+  errors: {
+    invalid_config: 'Dieser Assistent ist nicht richtig eingerichtet.',
+    load_failed:
+      'Der Sprachassistent konnte nicht geladen werden. Prüfen Sie die Verbindung und laden Sie die Seite neu.',
+    token_unreachable: 'Der Sprachdienst ist nicht erreichbar. Prüfen Sie Ihre Verbindung.',
+    token_forbidden: 'Diese Website darf den Sprachdienst nicht nutzen.',
+    token_rate_limited: 'Gerade zu viele Anrufe. Bitte gleich noch einmal versuchen.',
+    token_bad_request: 'Der Sprachdienst hat die Anfrage abgelehnt.',
+    token_server_error: 'Der Sprachdienst hat ein Problem. Bitte später erneut versuchen.',
+    token_invalid_response: 'Der Sprachdienst hat unerwartet geantwortet.',
+    microphone_denied: 'Der Mikrofonzugriff wurde verweigert. Erlauben Sie ihn im Browser.',
+    microphone_unavailable: 'Kein Mikrofon verfügbar.',
+    connection_failed: 'Der Anruf konnte nicht verbunden werden.',
+    connection_lost: 'Die Verbindung wurde unterbrochen.',
+    agent_timeout: 'Der Assistent ist nicht beigetreten. Bitte erneut versuchen.',
+    not_connected: 'Es läuft kein Anruf.',
+    invalid_tool: 'Ein Werkzeug der Seite ist ungültig.',
+  },
+};

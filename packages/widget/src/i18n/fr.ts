@@ -1,0 +1,47 @@
+import type { Messages } from './i18n.js';
+
+/** French. */
+export const fr: Messages = {
+  launcher: 'Parler à notre assistant',
+  title: 'Assistant vocal',
+  start: "Démarrer l'appel",
+  end: "Terminer l'appel",
+  close: 'Fermer',
+  retry: 'Réessayer',
+  mute: 'Couper le micro',
+  unmute: 'Réactiver le micro',
+  send: 'Envoyer',
+  textPlaceholder: 'Écrire un message',
+  transcript: 'Conversation',
+  you: 'Vous',
+  agent: 'Assistant',
+  reconnecting: 'Connexion perdue, reconnexion…',
+  agentLeft: "L'assistant a quitté l'appel.",
+  states: {
+    idle: 'Prêt quand vous l’êtes',
+    connecting: 'Connexion…',
+    listening: 'À l’écoute',
+    thinking: 'Réflexion…',
+    speaking: 'Parle',
+    ended: 'Appel terminé',
+    error: 'Une erreur est survenue',
+  },
+  errors: {
+    invalid_config: "Cet assistant n'est pas configuré correctement.",
+    load_failed:
+      "L'assistant vocal n'a pas pu se charger. Vérifiez votre connexion et rechargez la page.",
+    token_unreachable: 'Le service vocal est injoignable. Vérifiez votre connexion.',
+    token_forbidden: "Ce site n'est pas autorisé à utiliser le service vocal.",
+    token_rate_limited: 'Trop d’appels en ce moment. Réessayez dans un instant.',
+    token_bad_request: 'Le service vocal a refusé la demande.',
+    token_server_error: 'Le service vocal rencontre un problème. Réessayez plus tard.',
+    token_invalid_response: 'Le service vocal a envoyé une réponse inattendue.',
+    microphone_denied: "L'accès au micro a été refusé. Autorisez-le dans votre navigateur.",
+    microphone_unavailable: 'Aucun micro utilisable.',
+    connection_failed: "L'appel n'a pas pu se connecter.",
+    connection_lost: 'La connexion a été perdue.',
+    agent_timeout: "L'assistant n'a pas rejoint l'appel. Réessayez.",
+    not_connected: "Aucun appel n'est en cours.",
+    invalid_tool: "Un outil de la page n'est pas valide.",
+  },
+};

@@ -1,0 +1,32 @@
+import { defineVoiceAgent } from './define/define.js';
+import type { VoiceAgentElement } from './voice-agent/voice-agent.js';
+
+export { defineVoiceAgent } from './define/define.js';
+export { ERROR_CODES, VoiceAgentError, type VoiceAgentErrorCode } from './errors/errors.js';
+export { LANGUAGES, type MessageOverrides, type Messages } from './i18n/i18n.js';
+export { STATES, type VoiceAgentState } from './state/state.js';
+export { type ClientTool, type JsonSchema, TOOL_PROTOCOL } from './tools/tools.js';
+export type { Speaker, TranscriptSegment } from './transcript/transcript.js';
+export { VERSION } from './version.js';
+export type {
+  VoiceAgentEndedDetail,
+  VoiceAgentErrorDetail,
+  VoiceAgentEventMap,
+  VoiceAgentStateDetail,
+  VoiceAgentToolCallDetail,
+  VoiceAgentToolsDetail,
+  VoiceAgentTranscriptDetail,
+} from './voice-agent/events.js';
+export {
+  VoiceAgentElement,
+  type VoiceAgentPosition,
+  type VoiceAgentTheme,
+} from './voice-agent/voice-agent.js';
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voice-agent': VoiceAgentElement;
+  }
+}
+
+defineVoiceAgent();

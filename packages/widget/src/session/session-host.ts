@@ -1,0 +1,19 @@
+import type { ReactiveControllerHost } from 'lit';
+import type { ToolRegistry } from '../tools/tools.js';
+
+/**
+ * What the session controller needs from the element. Kept as an interface so the element
+ * only imports the controller's type, and the controller (with livekit-client) stays in the
+ * lazily loaded chunk.
+ */
+export interface SessionHost extends ReactiveControllerHost, HTMLElement {
+  tokenUrl: string;
+  agentName: string;
+  participantName: string;
+  agentTimeout: number;
+  readonly tools: ToolRegistry;
+  /** Where the controller puts the agent's `<audio>` element. */
+  readonly audioContainer: HTMLElement | null;
+  /** Shows the agent's and the microphone's level, each 0..1, without a re-render. */
+  showLevels(agent: number, microphone: number): void;
+}

@@ -1,0 +1,68 @@
+/**
+ * What the widget is doing. `idle` before the first start, `ended` after `end()` or the agent
+ * leaving, `error` after a failure (the `voice-agent-error` event says which).
+ */
+export type VoiceAgentState =
+  | 'idle'
+  | 'connecting'
+  | 'listening'
+  | 'thinking'
+  | 'speaking'
+  | 'ended'
+  | 'error';
+
+/** Every {@link VoiceAgentState}, in the order a call usually goes through them. */
+export const STATES: readonly VoiceAgentState[] = [
+  'idle',
+  'connecting',
+  'listening',
+  'thinking',
+  'speaking',
+  'ended',
+  'error',
+];
+
+/** What happened to the session; {@link nextState} turns it into the new state. */
+export type SessionEvent =
+  | { type: 'start' }
+  | { type: 'agent-state'; value: string | undefined }
+  | { type: 'reconnecting' }
+  | { type: 'end' }
+  | { type: 'fail' };
+
+/** States in which a call is under way (a new `start()` is ignored). */
+export function isActive(state: VoiceAgentState): boolean {
+  return state !== 'idle' && state !== 'ended' && state !== 'error';
+}
+
+/**
+ * Maps the agent's `lk.agent.state` attribute to a widget state. `initializing` (or no
+ * attribute yet) means the agent is not ready: the widget keeps saying "connecting" so the
+ * visitor does not talk into a session that cannot hear them yet.
+ */
+export function stateFromAgentAttribute(value: string | undefined): VoiceAgentState {
+  switch (value) {
+    case 'listening':
+    case 'thinking':
+    case 'speaking':
+      return value;
+    default:
+      return 'connecting';
+  }
+}
+
+/** The state machine of a session: pure, so every transition is unit-tested. */
+export function nextState(current: VoiceAgentState, event: SessionEvent): VoiceAgentState {
+  switch (event.type) {
+    case 'start':
+      return isActive(current) ? current : 'connecting';
+    case 'agent-state':
+      return isActive(current) ? stateFromAgentAttribute(event.value) : current;
+    case 'reconnecting':
+      return isActive(current) ? 'connecting' : current;
+    case 'end':
+      return current === 'idle' || current === 'error' ? current : 'ended';
+    case 'fail':
+      return 'error';
+  }
+}

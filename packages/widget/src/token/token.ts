@@ -1,0 +1,117 @@
+import { VoiceAgentError, type VoiceAgentErrorCode } from '../errors/errors.js';
+
+/** What the widget sends to the token service. */
+export interface TokenRequestOptions {
+  /** The token service's URL (`token-url`). */
+  tokenUrl: string;
+  /** The agent to dispatch into the room (`agent-name`). */
+  agentName?: string | undefined;
+  /** The visitor's display name, if the page knows it. */
+  participantName?: string | undefined;
+  /** Gives up after this long (default 10 s) with `token_unreachable`. */
+  timeoutMs?: number;
+  /** Injected in tests; defaults to the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+/** A token service's answer: where to connect and with which token. */
+export interface ConnectionDetails {
+  serverUrl: string;
+  participantToken: string;
+}
+
+/**
+ * The request body in LiveKit's field names, the format `TokenSource.endpoint` also sends.
+ * The agent is chosen here; the room is chosen by the server.
+ */
+export function tokenRequestBody(options: TokenRequestOptions): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (options.agentName) body.room_config = { agents: [{ agent_name: options.agentName }] };
+  if (options.participantName) body.participant_name = options.participantName;
+  return body;
+}
+
+function codeForStatus(status: number): VoiceAgentErrorCode {
+  if (status === 401 || status === 403) return 'token_forbidden';
+  if (status === 429) return 'token_rate_limited';
+  if (status >= 400 && status < 500) return 'token_bad_request';
+  return 'token_server_error';
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into whole seconds. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+async function errorBody(response: Response): Promise<{ code?: string; message?: string }> {
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    const { code, message } = body.error ?? {};
+    return {
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(typeof message === 'string' ? { message } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Asks the token service for connection details. Every failure becomes a
+ * {@link VoiceAgentError} with a stable code: `token_unreachable` (network, timeout),
+ * `token_forbidden` (401/403), `token_rate_limited` (429, with `retryAfterSeconds`),
+ * `token_bad_request` (other 4xx), `token_server_error` (5xx),
+ * `token_invalid_response` (a 200 without both fields).
+ *
+ * `TokenSource.endpoint` from livekit-client sends the same request, but folds the status,
+ * `Retry-After` and the service's error code into one message string; the widget needs them
+ * apart to tell the visitor what happened.
+ */
+export async function fetchConnectionDetails(
+  options: TokenRequestOptions,
+): Promise<ConnectionDetails> {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  let response: Response;
+  try {
+    response = await doFetch(options.tokenUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(tokenRequestBody(options)),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    });
+  } catch (cause) {
+    throw new VoiceAgentError(
+      'token_unreachable',
+      `The voice service at ${options.tokenUrl} could not be reached.`,
+      { cause },
+    );
+  }
+  if (!response.ok) {
+    const { code, message } = await errorBody(response);
+    const retryAfterSeconds = parseRetryAfter(response.headers.get('Retry-After'));
+    const detail = [code, message].filter(Boolean).join(': ');
+    throw new VoiceAgentError(
+      codeForStatus(response.status),
+      `The voice service answered ${response.status}${detail ? ` (${detail})` : ''}.`,
+      retryAfterSeconds === undefined ? {} : { retryAfterSeconds },
+    );
+  }
+  let body: { server_url?: unknown; participant_token?: unknown };
+  try {
+    body = (await response.json()) as typeof body;
+  } catch (cause) {
+    throw new VoiceAgentError('token_invalid_response', 'The voice service sent no JSON.', {
+      cause,
+    });
+  }
+  if (typeof body.server_url !== 'string' || typeof body.participant_token !== 'string') {
+    throw new VoiceAgentError(
+      'token_invalid_response',
+      'The voice service answered without server_url and participant_token.',
+    );
+  }
+  return { serverUrl: body.server_url, participantToken: body.participant_token };
+}

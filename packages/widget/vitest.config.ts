@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    name: 'widget',
+    include: ['src/**/*.test.ts'],
+    // Browser tests share one static server and one Chromium per file; running files one at a
+    // time keeps the two shared cores usable for the other packages' tests.
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
