@@ -1,0 +1,107 @@
+// The playground page: the page's client tool, the widget's events, live theming controls.
+const widget = document.querySelector('voice-agent');
+const log = document.getElementById('log');
+const stateOutput = document.getElementById('state');
+const markup = document.getElementById('markup');
+const form = document.getElementById('controls');
+
+/** Every widget event, in order: the page's own record, shown in the log. */
+const EVENTS = [
+  'voice-agent-state',
+  'voice-agent-transcript',
+  'voice-agent-tool-call',
+  'voice-agent-tools',
+  'voice-agent-error',
+  'voice-agent-connected',
+  'voice-agent-ended',
+];
+
+function addLogLine(type, detail) {
+  const item = document.createElement('li');
+  const time = new Date().toLocaleTimeString();
+  item.textContent = `${time} ${type} ${JSON.stringify(detail)}`;
+  item.dataset.type = type;
+  log.prepend(item);
+  while (log.children.length > 200) log.lastElementChild.remove();
+}
+
+for (const type of EVENTS) {
+  widget.addEventListener(type, (event) => {
+    // Interim captions update in place; log only final ones.
+    if (type === 'voice-agent-transcript' && !event.detail.final) return;
+    if (type === 'voice-agent-state') stateOutput.value = event.detail.state;
+    addLogLine(type, event.detail);
+  });
+}
+
+/** The page's tool: the agent calls it to repaint the page. */
+function setPageColor({ color }) {
+  if (typeof color !== 'string' || !CSS.supports('color', color)) {
+    throw new Error(`not a CSS colour: ${String(color)}`);
+  }
+  document.body.style.backgroundColor = color;
+  return { color };
+}
+
+/** The markup a site owner would write for what the controls show (the element reflects more). */
+function showMarkup() {
+  const parts = [`token-url="${widget.getAttribute('token-url')}"`];
+  parts.push(`agent-name="${widget.getAttribute('agent-name') ?? ''}"`);
+  for (const input of form.elements) {
+    if (!input.name) continue;
+    if (input.type === 'checkbox') {
+      if (input.name === 'transcript') {
+        if (!input.checked) parts.push('transcript="false"');
+      } else if (input.checked) {
+        parts.push(input.name);
+      }
+    } else if (widget.getAttribute(input.name)) {
+      parts.push(`${input.name}="${widget.getAttribute(input.name)}"`);
+    }
+  }
+  markup.textContent = `<voice-agent ${parts.join(' ')}></voice-agent>`;
+}
+
+function applyControl(input) {
+  const name = input.name;
+  if (input.type === 'checkbox') {
+    // transcript is on unless it says "false"; the others are boolean attributes.
+    if (name === 'transcript') widget.setAttribute(name, input.checked ? 'true' : 'false');
+    else widget.toggleAttribute(name, input.checked);
+  } else if (input.value) {
+    widget.setAttribute(name, input.value);
+  } else {
+    widget.removeAttribute(name);
+  }
+  showMarkup();
+}
+
+form.addEventListener('change', (event) => applyControl(event.target));
+form.addEventListener('input', (event) => {
+  if (event.target.type === 'color' || event.target.type === 'text') applyControl(event.target);
+});
+form.addEventListener('submit', (event) => event.preventDefault());
+
+const settings = await fetch('/playground.json').then((response) => response.json());
+widget.setAttribute('agent-name', settings.agentName);
+if (settings.offlineDemo) {
+  const mode = document.getElementById('mode');
+  mode.textContent =
+    'Offline demo mode: the agent talks to a bundled Gemini Live stand-in (scripted answers, ' +
+    'a chime for a voice). Set GOOGLE_API_KEY and restart to talk to Gemini.';
+  mode.hidden = false;
+  document.documentElement.dataset.offlineDemo = 'true';
+}
+await customElements.whenDefined('voice-agent');
+widget.registerTool({
+  name: 'set_page_color',
+  description: 'Repaint the background of the page the visitor is on',
+  parameters: {
+    type: 'object',
+    properties: { color: { type: 'string', description: 'a CSS colour, e.g. #bfdbfe or teal' } },
+    required: ['color'],
+  },
+  handler: setPageColor,
+});
+showMarkup();
+document.documentElement.dataset.ready = 'true';

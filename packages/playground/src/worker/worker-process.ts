@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const require = createRequire(import.meta.url);
+
+/** The agent package's CLI (`voice-agent-worker`), resolved through its package.json. */
+export const WORKER_CLI = join(
+  dirname(require.resolve('@voice-agent/agent/package.json')),
+  'dist',
+  'cli.js',
+);
+
+export interface WorkerProcessOptions {
+  /** The agent config file. */
+  config: string;
+  /** The worker's environment (LiveKit, Google, tool secret, …), on top of PATH and HOME. */
+  env: Record<string, string>;
+  /** Receives every line the worker prints. */
+  onLine?: (line: string) => void;
+  /** How long to wait for the worker to register with LiveKit. Default 30 s. */
+  registerTimeoutMs?: number;
+}
+
+/** A running agent worker: the CLI in its own process group, with the job processes it forks. */
+export interface WorkerProcess {
+  pid: number;
+  /** Resolves once the worker has registered with the LiveKit server. */
+  registered: Promise<void>;
+  /** Resolves with the exit code (or signal) when the worker has exited. */
+  exited: Promise<number | string>;
+  /** SIGTERM, then SIGKILL to the whole process group after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const PASSED_THROUGH = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'];
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    // Negative pid: the worker and every job process it forked share its process group.
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Spawns `voice-agent-worker dev --config <file>`. `dev` rather than `start`: on a laptop
+ * `start`'s fixed health port (8081) may be taken and its 70% CPU limit can refuse jobs.
+ * The worker runs in its own process group, so stopping it also stops its job processes.
+ */
+export function spawnWorker(options: WorkerProcessOptions): WorkerProcess {
+  const env: Record<string, string> = {};
+  for (const name of PASSED_THROUGH) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  const child = spawn(
+    process.execPath,
+    [WORKER_CLI, 'dev', '--config', options.config, '--log-level', 'info'],
+    { env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  // The framework logs "registered worker" once LiveKit accepted it.
+  const registered = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('the agent worker did not register with LiveKit in time')),
+      options.registerTimeoutMs ?? 30_000,
+    );
+    const onLine = (line: string) => {
+      options.onLine?.(line);
+      if (line.includes('registered worker')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', onLine);
+    }
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the agent worker exited (${code}) before registering`));
+    });
+  });
+  registered.catch(() => undefined);
+  // Never leave the worker behind, even if this process exits without stopping it.
+  const onExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', onExit);
+  return {
+    pid: child.pid ?? 0,
+    registered,
+    exited,
+    async stop(graceMs = 5_000) {
+      if (child.exitCode === null && child.signalCode === null) {
+        killGroup(child, 'SIGTERM');
+        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }
+      // Job processes may outlive their parent's exit for a moment: end the group.
+      killGroup(child, 'SIGKILL');
+      process.off('exit', onExit);
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    name: 'playground',
+    include: ['src/**/*.test.ts'],
+    // Each file starts the whole stack (dev server, worker, Chromium): one at a time.
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
