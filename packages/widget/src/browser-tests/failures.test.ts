@@ -57,6 +57,20 @@ describe('failure states against the real token service', () => {
     );
   });
 
+  it('says the site is not allowed when its origin is not on the allow-list (403)', async () => {
+    const refusing = await service({
+      livekitUrl: silentLiveKit.url,
+      allowedOrigins: ['https://shop.example'],
+    });
+    const page = await openWidget(fixture, `${refusing.url}/token`);
+    const error = await clickAndExpectError(
+      page,
+      'token_forbidden',
+      'This site is not allowed to use the voice service.',
+    );
+    expect(error.message).toContain('403 (origin_not_allowed');
+  });
+
   it('says the site is not allowed when the service refuses (403 agent_not_allowed)', async () => {
     const refusing = await service({
       livekitUrl: silentLiveKit.url,
