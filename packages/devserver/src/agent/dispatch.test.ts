@@ -1,0 +1,235 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AgentServer, initializeLogger, ServerOptions } from '@livekit/agents';
+import { ParticipantKind, type RemoteParticipant, Room, RoomEvent } from '@livekit/rtc-node';
+import { waitFor } from '@voice-agent/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DevServer, startDevServer } from '../server/dev-server.js';
+import { mintToken } from '../testing/tokens.js';
+
+const AGENT_FILE = fileURLToPath(new URL('./fixtures/state-agent.mjs', import.meta.url));
+
+describe('agent dispatch to a real @livekit/agents worker', () => {
+  let server: DevServer;
+  let worker: AgentServer;
+  let running: Promise<void>;
+  const caller = new Room();
+  let agentLog: string;
+  const agentLines = (): Promise<string[]> =>
+    readFile(agentLog, 'utf8').then(
+      (text) => text.trim().split('\n'),
+      () => [],
+    );
+  /** Waits until the agent logged `line` (its setAttributes has returned: "ready <job>"). */
+  const agentLogged = (line: string) =>
+    waitFor(async () => ((await agentLines()).includes(line) ? true : undefined), {
+      timeoutMs: 20_000,
+      what: `the agent to log "${line}"`,
+    });
+
+  beforeAll(async () => {
+    agentLog = join(await mkdtemp(join(tmpdir(), 'devserver-agent-')), 'agent.log');
+    process.env.STATE_AGENT_LOG = agentLog;
+    server = await startDevServer({ port: 0 });
+    initializeLogger({ pretty: false, level: 'warn' });
+    worker = new AgentServer(
+      new ServerOptions({
+        agent: AGENT_FILE,
+        agentName: 'test-agent',
+        wsURL: server.url,
+        apiKey: 'devkey',
+        apiSecret: 'secret',
+        host: '127.0.0.1',
+        port: 0,
+      }),
+    );
+    const registered = new Promise<void>((resolve) =>
+      worker.event.once('worker_registered', () => resolve()),
+    );
+    running = worker.run();
+    await registered;
+  });
+
+  afterAll(async () => {
+    await caller.disconnect().catch(() => undefined);
+    await worker?.close();
+    await running?.catch(() => undefined);
+    await server?.close();
+  });
+
+  it('dispatches the named agent when a participant with a dispatch token joins, and ends the job with the room', async () => {
+    const agentSeen = new Promise<RemoteParticipant>((resolve) => {
+      const check = (participant: RemoteParticipant) => {
+        if (participant.attributes['lk.agent.state'] === 'listening') resolve(participant);
+      };
+      caller.on(RoomEvent.ParticipantConnected, check);
+      caller.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) =>
+        check(participant as RemoteParticipant),
+      );
+    });
+    const token = await mintToken({
+      identity: 'caller',
+      room: 'dispatch-room',
+      agentName: 'test-agent',
+    });
+    await caller.connect(server.url, token);
+
+    const agent = await agentSeen;
+    expect(agent.kind).toBe(ParticipantKind.AGENT);
+    const [job] = server.jobs();
+    expect(job).toMatchObject({ room: 'dispatch-room', agentName: 'test-agent' });
+    expect(agent.attributes.job).toBe(job?.id);
+    await agentLogged(`ready ${job?.id}`);
+    expect(await agentLines()).toEqual([`joined ${job?.id}`, `ready ${job?.id}`]);
+
+    await caller.disconnect();
+    await waitFor(
+      () => (server.rooms().length === 0 && server.jobs().length === 0 ? true : undefined),
+      { what: 'the room and its job to be removed' },
+    );
+    const lines = await waitFor(
+      async () => {
+        const current = await agentLines();
+        return current.length >= 4 ? current : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the agent to be disconnected and its job to shut down' },
+    );
+    expect(lines).toContain(`shutdown ${job?.id}`);
+    expect(lines.some((line) => line.startsWith('disconnected '))).toBe(true);
+  });
+
+  it('keeps a dispatch until a worker with that agent name registers', async () => {
+    const early = new Room();
+    const joined = new Promise<RemoteParticipant>((resolve) =>
+      early.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
+        if (participant.attributes['lk.agent.state']) resolve(participant as RemoteParticipant);
+      }),
+    );
+    await early.connect(
+      server.url,
+      await mintToken({ identity: 'early', room: 'early-room', agentName: 'late-agent' }),
+    );
+    expect(server.jobs()).toEqual([]);
+    const late = new AgentServer(
+      new ServerOptions({
+        agent: AGENT_FILE,
+        agentName: 'late-agent',
+        wsURL: server.url,
+        apiKey: 'devkey',
+        apiSecret: 'secret',
+        host: '127.0.0.1',
+        port: 0,
+      }),
+    );
+    const lateRunning = late.run();
+    try {
+      const agent = await joined;
+      expect(agent.kind).toBe(ParticipantKind.AGENT);
+      const [job] = server.jobs();
+      expect(job).toMatchObject({ room: 'early-room', agentName: 'late-agent' });
+      await agentLogged(`ready ${job?.id}`);
+      await early.disconnect();
+      await agentLogged(`shutdown ${job?.id}`);
+    } finally {
+      await early.disconnect();
+      await late.close();
+      await lateRunning.catch(() => undefined);
+    }
+  });
+
+  it('offers a declined job to the next worker with that agent name', async () => {
+    let declinerAsked = false;
+    const workerFor = (options: Partial<ConstructorParameters<typeof ServerOptions>[0]>) =>
+      new AgentServer(
+        new ServerOptions({
+          agent: AGENT_FILE,
+          agentName: 'shared-agent',
+          wsURL: server.url,
+          apiKey: 'devkey',
+          apiSecret: 'secret',
+          host: '127.0.0.1',
+          port: 0,
+          ...options,
+        }),
+      );
+    // The decliner registers first and reports the lower load, so it is asked first.
+    const decliner = workerFor({
+      loadFunc: async () => 0,
+      requestFunc: async (request) => {
+        declinerAsked = true;
+        await request.reject();
+      },
+    });
+    const taker = workerFor({ loadFunc: async () => 0.5 });
+    const started: Promise<void>[] = [];
+    try {
+      for (const worker of [decliner, taker]) {
+        const registered = new Promise<void>((resolve) =>
+          worker.event.once('worker_registered', () => resolve()),
+        );
+        started.push(worker.run());
+        await registered;
+      }
+      const visitor = new Room();
+      const agentReady = new Promise<RemoteParticipant>((resolve) =>
+        visitor.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
+          if (participant.attributes['lk.agent.state']) resolve(participant as RemoteParticipant);
+        }),
+      );
+      await visitor.connect(
+        server.url,
+        await mintToken({ identity: 'v', room: 'shared-room', agentName: 'shared-agent' }),
+      );
+      const agent = await agentReady;
+      expect(declinerAsked).toBe(true);
+      expect(agent.kind).toBe(ParticipantKind.AGENT);
+      const [job] = server.jobs();
+      await agentLogged(`ready ${job?.id}`);
+      await visitor.disconnect();
+      await agentLogged(`shutdown ${job?.id}`);
+    } finally {
+      await Promise.all([decliner.close(), taker.close()]);
+      await Promise.allSettled(started);
+    }
+  });
+
+  it('dispatches a worker registered without an agent name to every new room', async () => {
+    const automatic = new AgentServer(
+      new ServerOptions({
+        agent: AGENT_FILE,
+        wsURL: server.url,
+        apiKey: 'devkey',
+        apiSecret: 'secret',
+        host: '127.0.0.1',
+        port: 0,
+      }),
+    );
+    const registered = new Promise<void>((resolve) =>
+      automatic.event.once('worker_registered', () => resolve()),
+    );
+    const running = automatic.run();
+    const visitor = new Room();
+    try {
+      await registered;
+      const agentReady = new Promise<RemoteParticipant>((resolve) =>
+        visitor.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
+          if (participant.attributes['lk.agent.state']) resolve(participant as RemoteParticipant);
+        }),
+      );
+      await visitor.connect(server.url, await mintToken({ identity: 'v', room: 'any-room' }));
+      const agent = await agentReady;
+      expect(agent.kind).toBe(ParticipantKind.AGENT);
+      const [job] = server.jobs();
+      expect(job).toMatchObject({ room: 'any-room', agentName: '' });
+      await agentLogged(`ready ${job?.id}`);
+      await visitor.disconnect();
+      await agentLogged(`shutdown ${job?.id}`);
+    } finally {
+      await visitor.disconnect();
+      await automatic.close();
+      await running.catch(() => undefined);
+    }
+  });
+});

@@ -1,0 +1,8 @@
+export { type ParticipantGrant, TokenError, type TokenErrorCode } from './auth/token.js';
+export {
+  DEFAULT_KEYS,
+  DEFAULT_PORT,
+  type DevServer,
+  type DevServerOptions,
+  startDevServer,
+} from './server/dev-server.js';

@@ -1,0 +1,206 @@
+import {
+  AddTrackRequest,
+  AudioTrackFeature,
+  DisconnectReason as ProtoDisconnectReason,
+  RequestResponse_Reason,
+  SignalRequest,
+  SignalResponse,
+  TrackSource,
+  TrackType,
+  UpdateLocalAudioTrack,
+} from '@livekit/protocol';
+import {
+  DisconnectReason,
+  type RemoteParticipant,
+  type RemoteTrack,
+  type RemoteTrackPublication,
+  Room,
+  RoomEvent,
+} from '@livekit/rtc-node';
+import { waitFor } from '@voice-agent/testing';
+import { AccessToken } from 'livekit-server-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type DevServer, startDevServer } from '../server/dev-server.js';
+import { measureLevel, publishTone } from '../testing/node-participant.js';
+import { mintToken } from '../testing/tokens.js';
+
+async function agentToken(room: string): Promise<string> {
+  const token = new AccessToken('devkey', 'secret', { identity: 'helper-agent' });
+  token.kind = 'agent';
+  token.addGrant({ roomJoin: true, room, agent: true, canUpdateOwnMetadata: true });
+  return token.toJwt();
+}
+
+/** A raw signalling client: what a LiveKit client sends, with no WebRTC behind it. */
+async function rawSignal(url: string): Promise<{ socket: WebSocket; first: SignalResponse }> {
+  const socket = new WebSocket(url);
+  const first = await new Promise<SignalResponse>((resolve, reject) => {
+    socket.once('message', (data: Buffer) =>
+      resolve(SignalResponse.fromBinary(new Uint8Array(data))),
+    );
+    socket.once('error', reject);
+  });
+  return { socket, first };
+}
+
+function nextResponse(socket: WebSocket, kind: SignalResponse['message']['case']) {
+  return new Promise<SignalResponse>((resolve) => {
+    const onMessage = (data: Buffer) => {
+      const response = SignalResponse.fromBinary(new Uint8Array(data));
+      if (response.message.case !== kind) return;
+      socket.off('message', onMessage);
+      resolve(response);
+    };
+    socket.on('message', onMessage);
+  });
+}
+
+describe('room lifecycle', () => {
+  let server: DevServer;
+  beforeAll(async () => {
+    server = await startDevServer({ port: 0 });
+  });
+  afterAll(() => server.close());
+
+  it('answers the join with server info, answers pings, and drops a participant whose socket dies', async () => {
+    const watcher = new Room();
+    await watcher.connect(server.url, await mintToken({ identity: 'watcher', room: 'raw' }));
+    const token = await mintToken({ identity: 'raw-client', room: 'raw' });
+    const { socket, first } = await rawSignal(`${server.url}/rtc/v1?access_token=${token}`);
+    expect(first.message.case).toBe('join');
+    const join = first.message.case === 'join' ? first.message.value : undefined;
+    expect(join?.serverInfo?.version).toBe('1.9.0');
+    expect(join?.participant?.identity).toBe('raw-client');
+    expect(join?.otherParticipants.map((p) => p.identity)).toEqual(['watcher']);
+    expect(join?.iceServers).toEqual([]);
+
+    const pong = nextResponse(socket, 'pongResp');
+    socket.send(
+      new SignalRequest({
+        message: { case: 'pingReq', value: { timestamp: 1234n, rtt: 0n } },
+      }).toBinary(),
+    );
+    const answered = await pong;
+    expect(answered.message.case === 'pongResp' && answered.message.value.lastPingTimestamp).toBe(
+      1234n,
+    );
+
+    const left = new Promise<RemoteParticipant>((resolve) =>
+      watcher.on(RoomEvent.ParticipantDisconnected, resolve),
+    );
+    socket.terminate();
+    expect((await left).identity).toBe('raw-client');
+    expect(server.rooms()).toEqual([{ name: 'raw', participants: ['watcher'] }]);
+    await watcher.disconnect();
+  });
+
+  it('publishes audio with its features, takes feature updates, and refuses video cleanly', async () => {
+    const token = await mintToken({ identity: 'raw-publisher', room: 'features' });
+    const { socket } = await rawSignal(`${server.url}/rtc/v1?access_token=${token}`);
+    const send = (message: SignalRequest['message']) =>
+      socket.send(new SignalRequest({ message }).toBinary());
+    const published = nextResponse(socket, 'trackPublished');
+    send({
+      case: 'addTrack',
+      value: new AddTrackRequest({
+        cid: 'mic-1',
+        type: TrackType.AUDIO,
+        source: TrackSource.MICROPHONE,
+        audioFeatures: [AudioTrackFeature.TF_PRECONNECT_BUFFER],
+      }),
+    });
+    const response = await published;
+    const track =
+      response.message.case === 'trackPublished' ? response.message.value.track : undefined;
+    expect(track?.audioFeatures).toEqual([AudioTrackFeature.TF_PRECONNECT_BUFFER]);
+
+    const updated = nextResponse(socket, 'update');
+    send({
+      case: 'updateAudioTrack',
+      value: new UpdateLocalAudioTrack({
+        trackSid: track?.sid,
+        features: [AudioTrackFeature.TF_NOISE_SUPPRESSION],
+      }),
+    });
+    const update = await updated;
+    const info =
+      update.message.case === 'update' ? update.message.value.participants[0] : undefined;
+    expect(info?.tracks[0]?.audioFeatures).toEqual([AudioTrackFeature.TF_NOISE_SUPPRESSION]);
+
+    const refused = nextResponse(socket, 'requestResponse');
+    send({ case: 'addTrack', value: new AddTrackRequest({ cid: 'cam-1', type: TrackType.VIDEO }) });
+    const answer = await refused;
+    expect(answer.message.case === 'requestResponse' && answer.message.value.reason).toBe(
+      RequestResponse_Reason.UNSUPPORTED_TYPE,
+    );
+    socket.close();
+    await waitFor(() => (server.rooms().length === 0 ? true : undefined), { what: 'room gone' });
+  });
+
+  it('replaces a participant that joins again with the same identity', async () => {
+    const token = await mintToken({ identity: 'twin', room: 'twins' });
+    const { socket: older } = await rawSignal(`${server.url}/rtc/v1?access_token=${token}`);
+    const leave = nextResponse(older, 'leave');
+    const { socket: newer } = await rawSignal(`${server.url}/rtc/v1?access_token=${token}`);
+    const received = await leave;
+    expect(received.message.case === 'leave' && received.message.value.reason).toBe(
+      ProtoDisconnectReason.DUPLICATE_IDENTITY,
+    );
+    expect(server.rooms()).toEqual([{ name: 'twins', participants: ['twin'] }]);
+    newer.close();
+    await waitFor(() => (server.rooms().length === 0 ? true : undefined), { what: 'room gone' });
+  });
+
+  it('ends the room when the last visitor leaves: agents see why, then get ROOM_DELETED', async () => {
+    const visitor = new Room();
+    const agent = new Room();
+    await visitor.connect(server.url, await mintToken({ identity: 'visitor', room: 'call' }));
+    await agent.connect(server.url, await agentToken('call'));
+    const visitorLeft = new Promise<RemoteParticipant>((resolve) =>
+      agent.on(RoomEvent.ParticipantDisconnected, resolve),
+    );
+    const agentDisconnected = new Promise<DisconnectReason>((resolve) =>
+      agent.on(RoomEvent.Disconnected, resolve),
+    );
+    await visitor.disconnect();
+    // The Agents framework closes its session only for this reason.
+    expect((await visitorLeft).disconnectReason).toBe(DisconnectReason.CLIENT_INITIATED);
+    expect(await agentDisconnected).toBe(DisconnectReason.ROOM_DELETED);
+    expect(server.rooms()).toEqual([]);
+  });
+
+  it('lets a client without auto-subscription choose what it receives', async () => {
+    const speaker = new Room();
+    const picky = new Room();
+    await speaker.connect(server.url, await mintToken({ identity: 'speaker', room: 'choice' }));
+    const stopTone = await publishTone(speaker, 660);
+    try {
+      const published = new Promise<RemoteTrackPublication>((resolve) =>
+        picky.on(RoomEvent.TrackPublished, resolve),
+      );
+      const subscribed = new Promise<RemoteTrack>((resolve) =>
+        picky.on(RoomEvent.TrackSubscribed, resolve),
+      );
+      await picky.connect(server.url, await mintToken({ identity: 'picky', room: 'choice' }), {
+        autoSubscribe: false,
+        dynacast: false,
+      });
+      const publication =
+        picky.remoteParticipants.get('speaker')?.trackPublications.values().next().value ??
+        (await published);
+      expect(publication.subscribed).toBe(false);
+      publication.setSubscribed(true);
+      const level = measureLevel(await subscribed);
+      await waitFor(() => (level.peak() > 0.03 ? true : undefined), {
+        timeoutMs: 20_000,
+        what: 'the chosen track to be heard',
+      });
+      level.stop();
+    } finally {
+      stopTone();
+      await picky.disconnect();
+      await speaker.disconnect();
+    }
+  });
+});

@@ -1,0 +1,272 @@
+import {
+  type AddTrackRequest,
+  type AudioTrackFeature,
+  DisconnectReason,
+  LeaveRequest,
+  LeaveRequest_Action,
+  ParticipantInfo_State,
+  ParticipantUpdate,
+  RequestResponse,
+  RequestResponse_Reason,
+  Room as RoomInfo,
+  TrackInfo,
+  TrackPublishedResponse,
+  TrackSubscribed,
+  TrackType,
+  TrackUnpublishedResponse,
+} from '@livekit/protocol';
+import type { RTCDataChannel } from 'werift';
+import type { Downtrack, PublishedSection } from '../rtc/peer.js';
+import { trace } from '../server/log.js';
+import { newId } from './ids.js';
+import { type Participant, PublishedTrack } from './participant.js';
+
+/** How long a client gets to read its final leave before the server closes the socket. */
+const LEAVE_GRACE_MS = 2_000;
+
+/** A room: its participants, who publishes what, and who receives it. */
+export class Room {
+  readonly sid = newId('RM_');
+  readonly createdAt = Date.now();
+  readonly participants = new Map<string, Participant>();
+
+  constructor(
+    readonly name: string,
+    private readonly hooks: {
+      onDataChannel(room: Room, participant: Participant, channel: RTCDataChannel): void;
+      onEmpty(room: Room): void;
+    },
+  ) {}
+
+  info(): RoomInfo {
+    return new RoomInfo({
+      sid: this.sid,
+      name: this.name,
+      creationTime: BigInt(Math.floor(this.createdAt / 1000)),
+      creationTimeMs: BigInt(this.createdAt),
+      numParticipants: this.participants.size,
+    });
+  }
+
+  /** Handlers for a participant's peer connection, bound to this room. */
+  peerHandlers() {
+    return {
+      onPublishedSection: (participant: Participant, section: PublishedSection) =>
+        this.attachSection(participant, section),
+      onUnpublishedSection: (participant: Participant, mid: string) => {
+        const track = [...participant.tracks.values()].find((t) => t.info.mid === mid);
+        if (track) this.unpublish(participant, track.info.sid);
+      },
+      onDataChannel: (participant: Participant, channel: RTCDataChannel) =>
+        this.hooks.onDataChannel(this, participant, channel),
+      onDowntracks: (participant: Participant, downtracks: Downtrack[]) =>
+        this.connectDowntracks(participant, downtracks),
+    };
+  }
+
+  others(participant: Participant): Participant[] {
+    return [...this.participants.values()].filter((other) => other !== participant);
+  }
+
+  /** Tells everyone (the participant itself included) about a participant's new state. */
+  broadcast(participant: Participant): void {
+    participant.touch();
+    const update = new ParticipantUpdate({ participants: [participant.info()] });
+    for (const member of this.participants.values()) {
+      if (member === participant || !participant.grant.hidden) {
+        member.send({ case: 'update', value: update });
+      }
+    }
+  }
+
+  /** Adds a participant; the caller has already sent its JoinResponse. */
+  add(participant: Participant): void {
+    this.participants.set(participant.sid, participant);
+    this.broadcast(participant);
+    for (const other of this.others(participant)) {
+      for (const track of other.tracks.values()) this.subscribe(participant, other, track);
+    }
+  }
+
+  /** AddTrackRequest: audio is accepted (when the grant allows publishing); video is refused. */
+  addTrack(participant: Participant, request: AddTrackRequest): void {
+    const refuse = (reason: RequestResponse_Reason, message: string) =>
+      participant.send({
+        case: 'requestResponse',
+        value: new RequestResponse({
+          reason,
+          message,
+          request: { case: 'addTrack', value: request },
+        }),
+      });
+    if (!participant.grant.canPublish) {
+      refuse(RequestResponse_Reason.NOT_ALLOWED, 'token does not grant canPublish');
+      return;
+    }
+    if (request.type !== TrackType.AUDIO) {
+      refuse(
+        RequestResponse_Reason.UNSUPPORTED_TYPE,
+        'this development server forwards audio only',
+      );
+      return;
+    }
+    const info = new TrackInfo({
+      sid: newId('TR_'),
+      type: TrackType.AUDIO,
+      name: request.name,
+      source: request.source,
+      muted: request.muted,
+      mimeType: 'audio/opus',
+      disableDtx: request.disableDtx,
+      stereo: request.stereo,
+      disableRed: request.disableRed,
+      stream: request.stream,
+      audioFeatures: request.audioFeatures,
+      encryption: request.encryption,
+    });
+    const track = new PublishedTrack(info, request.cid);
+    participant.tracks.set(info.sid, track);
+    participant.send({
+      case: 'trackPublished',
+      value: new TrackPublishedResponse({ cid: request.cid, track: info }),
+    });
+    this.broadcast(participant);
+    for (const other of this.others(participant)) this.subscribe(other, participant, track);
+  }
+
+  /** Matches a new send section to its AddTrackRequest by the msid track id (the cid). */
+  private attachSection(participant: Participant, section: PublishedSection): void {
+    const waiting = [...participant.tracks.values()].filter((track) => !track.attached);
+    const track = waiting.find((t) => t.cid === section.msidTrackId) ?? waiting[0];
+    if (track) track.attach(section);
+  }
+
+  /** Asks the subscriber's client for a receive section for the track (auto-subscription). */
+  private subscribe(
+    subscriber: Participant,
+    publisher: Participant,
+    track: PublishedTrack,
+    explicit = false,
+  ): void {
+    if (!subscriber.grant.canSubscribe || !(subscriber.autoSubscribe || explicit)) return;
+    subscriber.receive({ trackSid: track.info.sid, streamId: publisher.sid });
+  }
+
+  /** After a subscriber's answer: start forwarding and tell the publisher it has a subscriber. */
+  connectDowntracks(subscriber: Participant, downtracks: Downtrack[]): void {
+    for (const downtrack of downtracks) {
+      const publisher = this.participants.get(downtrack.streamId);
+      const track = publisher?.tracks.get(downtrack.trackSid);
+      if (!publisher || !track) continue;
+      track.subscribers.set(subscriber.sid, downtrack.transceiver.sender);
+      trace(
+        '%s receives %s on mid %s',
+        subscriber.identity,
+        track.info.sid,
+        downtrack.transceiver.mid,
+      );
+      publisher.send({
+        case: 'trackSubscribed',
+        value: new TrackSubscribed({ trackSid: downtrack.trackSid }),
+      });
+    }
+  }
+
+  /** UpdateSubscription: subscribe to or drop remote tracks by sid. */
+  updateSubscription(subscriber: Participant, trackSids: string[], subscribe: boolean): void {
+    for (const trackSid of trackSids) {
+      const publisher = this.others(subscriber).find((p) => p.tracks.has(trackSid));
+      const track = publisher?.tracks.get(trackSid);
+      if (!publisher || !track) continue;
+      if (subscribe && !subscriber.receives(trackSid)) {
+        this.subscribe(subscriber, publisher, track, true);
+      }
+      if (!subscribe) {
+        subscriber.stopReceiving(trackSid);
+        track.subscribers.delete(subscriber.sid);
+      }
+    }
+  }
+
+  /** UpdateLocalAudioTrack: the publisher's audio features changed (e.g. noise suppression). */
+  setAudioFeatures(
+    participant: Participant,
+    trackSid: string,
+    features: AudioTrackFeature[],
+  ): void {
+    const track = participant.tracks.get(trackSid);
+    if (!track) return;
+    track.info.audioFeatures = features;
+    this.broadcast(participant);
+  }
+
+  setMuted(participant: Participant, trackSid: string, muted: boolean): void {
+    const track = participant.tracks.get(trackSid);
+    if (!track) return;
+    track.info.muted = muted;
+    this.broadcast(participant);
+  }
+
+  /** Removes a published track (its send section went away) and stops its subscribers. */
+  unpublish(participant: Participant, trackSid: string): void {
+    const track = participant.tracks.get(trackSid);
+    if (!track) return;
+    track.stop();
+    participant.tracks.delete(trackSid);
+    for (const other of this.others(participant)) other.stopReceiving(trackSid);
+    participant.send({
+      case: 'trackUnpublished',
+      value: new TrackUnpublishedResponse({ trackSid }),
+    });
+    this.broadcast(participant);
+  }
+
+  /** Takes a participant out of the room; the others see it leave with `reason`. */
+  async remove(participant: Participant, reason: DisconnectReason): Promise<void> {
+    if (!this.participants.delete(participant.sid)) return;
+    for (const track of participant.tracks.values()) {
+      track.stop();
+      for (const other of this.participants.values()) other.stopReceiving(track.info.sid);
+    }
+    for (const other of this.participants.values()) {
+      for (const track of other.tracks.values()) track.subscribers.delete(participant.sid);
+    }
+    participant.state = ParticipantInfo_State.DISCONNECTED;
+    participant.disconnectReason = reason;
+    participant.touch();
+    const update = new ParticipantUpdate({ participants: [participant.info()] });
+    for (const other of this.participants.values()) other.send({ case: 'update', value: update });
+    await participant.closePeers().catch(() => undefined);
+    // A replaced participant is rejoining at once: its room lives on.
+    const replaced = reason === DisconnectReason.DUPLICATE_IDENTITY;
+    if (!replaced && ![...this.participants.values()].some((p) => !p.isAgent)) {
+      this.hooks.onEmpty(this);
+    }
+  }
+
+  /**
+   * Ends the room: everyone left gets a final leave (ROOM_DELETED) and is removed. Resolves
+   * once they have closed their sockets (or were made to, after a grace period).
+   */
+  async end(): Promise<void> {
+    const leave = new LeaveRequest({
+      canReconnect: false,
+      reason: DisconnectReason.ROOM_DELETED,
+      action: LeaveRequest_Action.DISCONNECT,
+    });
+    const leaving = [...this.participants.values()];
+    for (const participant of leaving) {
+      participant.send({ case: 'leave', value: leave });
+      await this.remove(participant, DisconnectReason.ROOM_DELETED);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(leaving.map((participant) => participant.signal.closed)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, LEAVE_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    for (const participant of leaving) participant.signal.close();
+  }
+}

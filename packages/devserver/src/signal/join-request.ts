@@ -1,0 +1,56 @@
+import { gunzipSync } from 'node:zlib';
+import {
+  JoinRequest,
+  type SessionDescription,
+  WrappedJoinRequest,
+  WrappedJoinRequest_Compression,
+} from '@livekit/protocol';
+
+/** The token from `access_token=` (livekit-client) or `Authorization: Bearer` (rtc-node). */
+export function tokenFrom(url: URL, authorization: string | undefined): string {
+  const bearer = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
+  return url.searchParams.get('access_token') ?? bearer ?? '';
+}
+
+/** Reads `/rtc/v1?join_request=` (base64url WrappedJoinRequest, maybe gzip); undefined if absent. */
+export function joinRequestFrom(url: URL): JoinRequest | undefined {
+  const encoded = url.searchParams.get('join_request');
+  if (!encoded) return undefined;
+  const wrapped = WrappedJoinRequest.fromBinary(new Uint8Array(Buffer.from(encoded, 'base64url')));
+  const bytes =
+    wrapped.compression === WrappedJoinRequest_Compression.GZIP
+      ? gunzipSync(wrapped.joinRequest)
+      : wrapped.joinRequest;
+  return JoinRequest.fromBinary(new Uint8Array(bytes));
+}
+
+/** What a client asked for when it joined, from either signalling path. */
+export interface JoinSettings {
+  /** `/rtc`: publisher and subscriber connections; `/rtc/v1`: one connection. */
+  dualPeerConnection: boolean;
+  clientProtocol: number;
+  autoSubscribe: boolean;
+  /** The client asks to resume an earlier session (which this server does not keep). */
+  resume: boolean;
+  publisherOffer?: SessionDescription;
+}
+
+/** Reads the join settings: a JoinRequest on `/rtc/v1`, query parameters on `/rtc`. */
+export function joinSettingsFrom(url: URL, dualPeerConnection: boolean): JoinSettings {
+  if (dualPeerConnection) {
+    return {
+      dualPeerConnection,
+      clientProtocol: Number(url.searchParams.get('client_protocol') ?? 0) || 0,
+      autoSubscribe: url.searchParams.get('auto_subscribe') !== '0',
+      resume: url.searchParams.get('reconnect') === '1',
+    };
+  }
+  const join = joinRequestFrom(url);
+  return {
+    dualPeerConnection,
+    clientProtocol: join?.clientInfo?.clientProtocol ?? 0,
+    autoSubscribe: join?.connectionSettings?.autoSubscribe ?? true,
+    resume: join?.reconnect ?? false,
+    publisherOffer: join?.publisherOffer,
+  };
+}

@@ -1,0 +1,240 @@
+import {
+  DisconnectReason,
+  JoinResponse,
+  LeaveRequest,
+  LeaveRequest_Action,
+  Pong,
+  RequestResponse,
+  RequestResponse_Reason,
+  SessionDescription,
+  SignalRequest,
+  SignalResponse,
+  SignalTarget,
+  type UpdateParticipantMetadata,
+} from '@livekit/protocol';
+import type { WebSocket } from 'ws';
+import type { ParticipantGrant } from '../auth/token.js';
+import { Participant } from '../room/participant.js';
+import type { Room } from '../room/room.js';
+import { trace } from '../server/log.js';
+import type { JoinSettings } from './join-request.js';
+import { serverInfo } from './server-info.js';
+
+/** Ping settings sent in the JoinResponse; clients answer within the timeout or reconnect. */
+const PING_INTERVAL_S = 5;
+const PING_TIMEOUT_S = 15;
+
+/**
+ * One client's signalling WebSocket (`/rtc/v1`, or `/rtc` with a second, server-offered
+ * connection): sends the JoinResponse, answers the client's offers and runs every request
+ * until the client leaves or the socket drops.
+ */
+export class SignalSession {
+  readonly participant: Participant;
+  private closed = false;
+  private readonly socketClosed: Promise<void>;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly room: Room,
+    grant: ParticipantGrant,
+    private readonly settings: JoinSettings,
+  ) {
+    this.socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
+    this.participant = new Participant(
+      grant,
+      {
+        send: (message) => this.send(message),
+        close: () => this.close(),
+        closed: this.socketClosed,
+      },
+      room.peerHandlers(),
+      settings.dualPeerConnection,
+    );
+    this.participant.clientProtocol = settings.clientProtocol;
+    this.participant.autoSubscribe = settings.autoSubscribe;
+  }
+
+  /** Sends the JoinResponse, enters the room and starts reading requests. */
+  start(): void {
+    const others = this.room.others(this.participant).filter((p) => !p.grant.hidden);
+    this.send({
+      case: 'join',
+      value: new JoinResponse({
+        room: this.room.info(),
+        participant: this.participant.info(),
+        otherParticipants: others.map((other) => other.info()),
+        serverVersion: serverInfo().version,
+        serverInfo: serverInfo(),
+        serverRegion: 'local',
+        subscriberPrimary: false,
+        pingInterval: PING_INTERVAL_S,
+        pingTimeout: PING_TIMEOUT_S,
+      }),
+    });
+    this.room.add(this.participant);
+    this.socket.on('message', (data: Buffer, isBinary: boolean) => {
+      let request: SignalRequest;
+      try {
+        request = isBinary
+          ? SignalRequest.fromBinary(new Uint8Array(data))
+          : SignalRequest.fromJsonString(data.toString('utf8'));
+      } catch {
+        return;
+      }
+      this.handle(request).catch((error) => {
+        if (request.message.case === 'offer' || request.message.case === 'answer') {
+          this.fail(request.message.case, error);
+        } else trace('%s failed: %O', request.message.case, error);
+      });
+    });
+    this.socket.on('error', (error) =>
+      trace('%s socket error: %s', this.participant.identity, error.message),
+    );
+    this.socket.on('close', () => {
+      this.closed = true;
+      void this.room.remove(this.participant, DisconnectReason.SIGNAL_CLOSE);
+    });
+    const offer = this.settings.publisherOffer;
+    if (offer) this.answer(offer).catch((error) => this.fail('answer', error));
+  }
+
+  private send(message: SignalResponse['message']): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    trace('%s <- %s', this.participant.identity, message.case);
+    this.socket.send(new SignalResponse({ message }).toBinary());
+  }
+
+  /**
+   * A negotiation the server cannot complete would leave the client waiting: it is told to
+   * leave instead (STATE_MISMATCH), and the socket closes.
+   */
+  private fail(what: string, error: unknown): void {
+    trace('%s: %s failed: %O', this.participant.identity, what, error);
+    this.send({
+      case: 'leave',
+      value: new LeaveRequest({
+        canReconnect: false,
+        reason: DisconnectReason.STATE_MISMATCH,
+        action: LeaveRequest_Action.DISCONNECT,
+      }),
+    });
+    void this.room.remove(this.participant, DisconnectReason.STATE_MISMATCH);
+    this.close();
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(1000, 'disconnected');
+  }
+
+  private async answer(offer: SessionDescription): Promise<void> {
+    const answer = await this.participant.peer.answer(offer.sdp);
+    this.send({
+      case: 'answer',
+      value: new SessionDescription({
+        type: 'answer',
+        sdp: answer.sdp,
+        id: offer.id,
+        midToTrackId: answer.midToTrackId,
+      }),
+    });
+    this.room.connectDowntracks(this.participant, answer.added);
+  }
+
+  private async handle({ message }: SignalRequest): Promise<void> {
+    const { participant, room } = this;
+    trace('%s -> %s', participant.identity, message.case);
+    switch (message.case) {
+      case 'offer':
+        await this.answer(message.value);
+        break;
+      case 'answer':
+        if (participant.dualPeerConnection) {
+          await participant.subscriberPeer().answer(message.value.sdp, message.value.id);
+        }
+        break;
+      case 'trickle': {
+        const candidate = JSON.parse(message.value.candidateInit);
+        if (message.value.target === SignalTarget.SUBSCRIBER && participant.dualPeerConnection) {
+          await participant.subscriberPeer().addCandidate(candidate);
+        } else {
+          await participant.peer.addCandidate(candidate);
+        }
+        break;
+      }
+      case 'addTrack':
+        room.addTrack(participant, message.value);
+        break;
+      case 'mute':
+        room.setMuted(participant, message.value.sid, message.value.muted);
+        break;
+      case 'updateAudioTrack':
+        room.setAudioFeatures(participant, message.value.trackSid, message.value.features);
+        break;
+      case 'updateMetadata':
+        this.updateMetadata(message.value);
+        break;
+      case 'subscription':
+        room.updateSubscription(participant, message.value.trackSids, message.value.subscribe);
+        break;
+      case 'leave':
+        await room.remove(participant, DisconnectReason.CLIENT_INITIATED);
+        this.close();
+        break;
+      case 'ping':
+        this.send({ case: 'pong', value: BigInt(Date.now()) });
+        break;
+      case 'pingReq':
+        this.send({
+          case: 'pongResp',
+          value: new Pong({
+            lastPingTimestamp: message.value.timestamp,
+            timestamp: BigInt(Date.now()),
+          }),
+        });
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Metadata, name and attributes a participant sets on itself (needs canUpdateOwnMetadata). */
+  private updateMetadata(update: UpdateParticipantMetadata): void {
+    const { participant } = this;
+    const respond = (reason: RequestResponse_Reason, text: string) =>
+      this.send({
+        case: 'requestResponse',
+        value: new RequestResponse({
+          requestId: update.requestId,
+          reason,
+          message: text,
+          request: { case: 'updateMetadata', value: update },
+        }),
+      });
+    if (!participant.grant.canUpdateOwnMetadata) {
+      respond(RequestResponse_Reason.NOT_ALLOWED, 'token does not grant canUpdateOwnMetadata');
+      return;
+    }
+    if (update.metadata) participant.metadata = update.metadata;
+    if (update.name) participant.name = update.name;
+    for (const [key, value] of Object.entries(update.attributes)) {
+      if (value === '') delete participant.attributes[key];
+      else participant.attributes[key] = value;
+    }
+    this.room.broadcast(participant);
+    respond(RequestResponse_Reason.OK, '');
+  }
+}
+
+/** Answers a resume attempt with a leave that asks for a full reconnect, then closes. */
+export function refuseResume(socket: WebSocket): void {
+  const leave = new LeaveRequest({
+    canReconnect: true,
+    reason: DisconnectReason.STATE_MISMATCH,
+    action: LeaveRequest_Action.RECONNECT,
+  });
+  socket.send(new SignalResponse({ message: { case: 'leave', value: leave } }).toBinary());
+  socket.close(1000, 'resume not supported');
+}
