@@ -53,6 +53,8 @@ interface Connection {
   socket: WebSocket;
   speechMs: number;
   speechFired: boolean;
+  /** Function calls sent and not answered yet. */
+  openCalls: Set<string>;
   /** Resolves when the client can take server messages (see `#open`). */
   ready: Promise<void>;
   markReady: () => void;
@@ -237,6 +239,7 @@ export class GeminiLiveStandIn {
       socket,
       speechMs: 0,
       speechFired: false,
+      openCalls: new Set(),
       ready,
       markReady,
     };
@@ -256,6 +259,9 @@ export class GeminiLiveStandIn {
         }
         break;
       case 'toolResponse':
+        for (const response of message.toolResponse.functionResponses ?? []) {
+          connection.openCalls.delete(response.id);
+        }
         this.#fire(connection, received, (t) => t.on === 'toolResponse');
         break;
       case 'realtimeInput':
@@ -293,6 +299,12 @@ export class GeminiLiveStandIn {
     if (connection.speechFired) return;
     const due = (t: Reaction) =>
       t.on === 'speech' && level >= (t.minLevel ?? 0.02) && connection.speechMs >= (t.minMs ?? 100);
+    // New speech interrupts the turn: like Gemini, cancel the calls it left unanswered.
+    if (!this.#reactions.some((r) => due(r) && (r.times ?? 1) > 0)) return;
+    if (connection.openCalls.size > 0) {
+      this.#send(connection, { toolCallCancellation: { ids: [...connection.openCalls] } });
+      connection.openCalls.clear();
+    }
     if (this.#fire(connection, received, due)) connection.speechFired = true;
   }
 
@@ -316,6 +328,11 @@ export class GeminiLiveStandIn {
         this.#callCount += 1;
         return `call-${this.#callCount}`;
       });
+      for (const message of messages) {
+        const calls = (message.toolCall as { functionCalls?: { id: string }[] } | undefined)
+          ?.functionCalls;
+        for (const call of calls ?? []) connection.openCalls.add(call.id);
+      }
       for (const message of messages) this.#send(connection, message);
     }
   }

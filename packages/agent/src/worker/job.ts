@@ -1,6 +1,9 @@
 import { defineAgent, type JobContext, log, voice } from '@livekit/agents';
 import { RoomEvent, RpcError, type RpcInvocationData } from '@livekit/rtc-node';
 import { loadAgentConfig } from '../config/load.js';
+import { PreConnectAudio } from '../preconnect/buffer.js';
+import { afterSpeech } from '../preconnect/greeting.js';
+import { prependToSessionInput } from '../preconnect/input.js';
 import { DECLARE_TOOLS_METHOD, DeclarationPayloadError } from '../tools/client-tools.js';
 import { LiveKitRpcTransport } from '../tools/client-transport.js';
 import type { ToolRegistry } from '../tools/registry.js';
@@ -37,6 +40,9 @@ async function entry(ctx: JobContext): Promise<void> {
   const configPath = process.env[CONFIG_PATH_VARIABLE];
   if (!configPath) throw new Error(`${CONFIG_PATH_VARIABLE} is not set (start with the CLI)`);
   const config = await loadAgentConfig(configPath);
+  // The page sends what the visitor said before we joined as soon as we are ACTIVE.
+  const preConnect = new PreConnectAudio();
+  preConnect.register(ctx.room);
   await ctx.connect();
   const room = ctx.room;
   const local = room.localParticipant;
@@ -59,13 +65,22 @@ async function entry(ctx: JobContext): Promise<void> {
     return handleDeclaration(tools, data);
   });
   session.on(voice.AgentSessionEventTypes.Close, () => ctx.shutdown('session closed'));
+  // The greeting goes first; what the visitor said before and during it follows, in order.
+  let greeted: () => void = () => undefined;
+  const greeting = new Promise<void>((resolve) => {
+    greeted = resolve;
+  });
+  prependToSessionInput(
+    session,
+    greeting.then(() => preConnect.frames),
+  );
   await session.start({
     agent,
     room,
     inputOptions: { textEnabled: true, closeOnDisconnect: true },
     outputOptions: { transcriptionEnabled: config.transcription },
   });
-  await greet();
+  await afterSpeech(session, () => greet()).finally(greeted);
 }
 
 export default defineAgent({ entry });

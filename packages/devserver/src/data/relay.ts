@@ -2,6 +2,7 @@ import { DataPacket } from '@livekit/protocol';
 import type { RTCDataChannel } from 'werift';
 import type { Participant } from '../room/participant.js';
 import type { Room } from '../room/room.js';
+import { trace } from '../server/log.js';
 
 /** The data channels LiveKit clients open: ordered reliable, and unordered lossy. */
 const RELAYED_LABELS = new Set(['_reliable', '_lossy']);
@@ -39,6 +40,9 @@ export function relayDataPacket(
     user.participantIdentity = sender.identity;
     user.participantSid = sender.sid;
     for (const identity of user.destinationIdentities) destinations.add(identity);
+  }
+  if (packet.value.case === 'streamHeader') {
+    trace('%s opens a %s stream', sender.identity, packet.value.value.topic);
   }
   const stamped = packet.toBinary();
   const delivered: string[] = [];

@@ -1,6 +1,7 @@
 import {
   AddTrackRequest,
   AudioTrackFeature,
+  ParticipantInfo_State,
   DisconnectReason as ProtoDisconnectReason,
   RequestResponse_Reason,
   SignalRequest,
@@ -136,6 +137,43 @@ describe('room lifecycle', () => {
     );
     socket.close();
     await waitFor(() => (server.rooms().length === 0 ? true : undefined), { what: 'room gone' });
+  });
+
+  it('marks a participant ACTIVE once its peer connection is up, and tells the room', async () => {
+    const token = await mintToken({ identity: 'raw-watcher', room: 'active' });
+    const { socket } = await rawSignal(`${server.url}/rtc/v1?access_token=${token}`);
+    const agentStates: ParticipantInfo_State[] = [];
+    socket.on('message', (data: Buffer) => {
+      const { message } = SignalResponse.fromBinary(new Uint8Array(data));
+      if (message.case !== 'update') return;
+      for (const info of message.value.participants) {
+        if (info.identity === 'helper-agent') agentStates.push(info.state);
+      }
+    });
+    const agent = new Room();
+    try {
+      await agent.connect(server.url, await agentToken('active'));
+      await waitFor(() => (agentStates.includes(ParticipantInfo_State.ACTIVE) ? true : undefined), {
+        what: 'the agent to become ACTIVE',
+        timeoutMs: 10_000,
+      });
+      expect(agentStates[0]).toBe(ParticipantInfo_State.JOINED);
+      // A late joiner learns both states from its JoinResponse; the raw client, which never
+      // set up a peer connection, is still only JOINED.
+      const late = await mintToken({ identity: 'late', room: 'active' });
+      const { socket: lateSocket, first } = await rawSignal(
+        `${server.url}/rtc/v1?access_token=${late}`,
+      );
+      const others = first.message.case === 'join' ? first.message.value.otherParticipants : [];
+      expect(Object.fromEntries(others.map((p) => [p.identity, p.state]))).toEqual({
+        'raw-watcher': ParticipantInfo_State.JOINED,
+        'helper-agent': ParticipantInfo_State.ACTIVE,
+      });
+      lateSocket.close();
+    } finally {
+      await agent.disconnect();
+      socket.close();
+    }
   });
 
   it('replaces a participant that joins again with the same identity', async () => {

@@ -86,6 +86,31 @@ export class Room {
     for (const other of this.others(participant)) {
       for (const track of other.tracks.values()) this.subscribe(participant, other, track);
     }
+    this.activateWhenConnected(participant);
+  }
+
+  /**
+   * JOINED → ACTIVE once the participant's peer connection is up, told to everyone, as
+   * LiveKit does. livekit-client sends its pre-connect audio only to an ACTIVE agent.
+   */
+  private activateWhenConnected(participant: Participant): void {
+    const activate = () => {
+      if (participant.state !== ParticipantInfo_State.JOINED) return;
+      if (!this.participants.has(participant.sid)) return;
+      participant.state = ParticipantInfo_State.ACTIVE;
+      trace('%s is active', participant.identity);
+      this.broadcast(participant);
+    };
+    const { pc } = participant.peer;
+    if (pc.connectionState === 'connected') {
+      activate();
+      return;
+    }
+    const { unSubscribe } = pc.connectionStateChange.subscribe((state) => {
+      if (state !== 'connected' && state !== 'closed') return;
+      unSubscribe();
+      if (state === 'connected') activate();
+    });
   }
 
   /** AddTrackRequest: audio is accepted (when the grant allows publishing); video is refused. */
@@ -125,6 +150,7 @@ export class Room {
       encryption: request.encryption,
     });
     const track = new PublishedTrack(info, request.cid);
+    trace('%s publishes %s, audio features %j', participant.identity, info.sid, info.audioFeatures);
     participant.tracks.set(info.sid, track);
     participant.send({
       case: 'trackPublished',

@@ -95,6 +95,10 @@ export class SessionController implements ReactiveController {
         autoGainControl: true,
       },
       webAudioMix: options.audioContext ? { audioContext: options.audioContext } : false,
+      // Records the microphone from the click until the agent subscribes, and sends it to the
+      // agent (docs/protocol.md). livekit-client 2.23 reads this flag from the publish
+      // defaults, not from setMicrophoneEnabled's publish options.
+      publishDefaults: { preConnectBuffer: true },
       reconnectPolicy: {
         nextRetryDelayInMs: ({ retryCount }) => RECONNECT_DELAYS_MS[retryCount] ?? null,
       },
@@ -123,7 +127,8 @@ export class SessionController implements ReactiveController {
       const microphone = options.muted
         ? Promise.resolve()
         : room.localParticipant
-            // The pre-connect buffer keeps what the visitor says before the agent is there.
+            // The pre-connect buffer (publishDefaults) keeps what the visitor says before
+            // the agent is there.
             .setMicrophoneEnabled(true, undefined, { preConnectBuffer: true })
             .then(
               () => this.#watchMicrophone(room),
