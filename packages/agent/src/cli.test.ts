@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,5 +156,124 @@ describe('worker registration over the /agent protocol', () => {
     const claims = verifyJwt(bearer, ENV.LIVEKIT_API_SECRET);
     expect(claims.iss).toBe(ENV.LIVEKIT_API_KEY);
     expect(claims.video).toMatchObject({ agent: true });
+  });
+});
+
+/** Job processes (the framework's `job_proc_lazy_main`) whose parent is `pid`, from /proc. */
+function jobProcessesOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (ppid === pid && command.includes('job_proc')) children.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return children;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(find: () => Promise<T | undefined> | T | undefined, what: string) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const found = await find();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The worker's `/worker` info, once its HTTP server answers. */
+function workerInfo(port: number): Promise<Record<string, unknown>> {
+  return until(
+    () =>
+      fetch(`http://127.0.0.1:${port}/worker`).then(
+        (response) => response.json() as Promise<Record<string, unknown>>,
+        () => undefined,
+      ),
+    `the worker's HTTP server on port ${port}`,
+  );
+}
+
+describe('worker options: health port, host, idle processes, load threshold', () => {
+  let url: string;
+  let server: WebSocketServer;
+
+  beforeAll(async () => {
+    // A LiveKit stand-in that accepts the worker's connection and never answers.
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    for (const client of server.clients) client.terminate();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('serves the worker info on --port and keeps --idle-processes job processes waiting', async () => {
+    const port = await freePort();
+    const args = ['dev', '--config', config, '--log-level', 'warn', '--host', '127.0.0.1'];
+    const { child } = run([...args, `--port=${port}`, '--idle-processes', '3'], {
+      ...ENV,
+      LIVEKIT_URL: url,
+      AGENT_NAME: 'prewarmed',
+    });
+    expect(await workerInfo(port)).toMatchObject({ agent_name: 'prewarmed', active_jobs: 0 });
+    // dev mode keeps none by default: these job processes are the option's doing.
+    const pid = child.pid ?? 0;
+    await until(() => (jobProcessesOf(pid).length >= 3 ? true : undefined), '3 job processes');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(jobProcessesOf(pid)).toHaveLength(3);
+  });
+
+  it('runs start on any free port with --port 0 (the framework alone would take 8081)', async () => {
+    const { child } = run(
+      [
+        'start',
+        '--config',
+        config,
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--load-threshold',
+        'none',
+      ],
+      { ...ENV, LIVEKIT_URL: url },
+    );
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const port = await until(() => {
+      const match = /listening on port (\d+)/.exec(output);
+      return match ? Number(match[1]) : undefined;
+    }, 'the health port in the log');
+    expect(port).not.toBe(8081);
+    expect(await workerInfo(port)).toMatchObject({ agent_name: 'voice-agent' });
+  });
+
+  it.each([
+    [['--idle-processes', '0'], '--idle-processes needs a whole number from 1 to 64, not "0"'],
+    [['--port', '70000'], '--port needs a whole number from 0 to 65535, not "70000"'],
+    [['--load-threshold', '1.5'], '--load-threshold needs a number above 0 and at most 1'],
+    [['--host'], '--host needs a value'],
+  ])('exits naming a bad option: %j', async (option, message) => {
+    const { code, output } = await run(['start', '--config', config, ...option], ENV).exited;
+    expect(code).toBe(1);
+    expect(output).toContain(message);
   });
 });

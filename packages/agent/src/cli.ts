@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli, ServerOptions } from '@livekit/agents';
@@ -10,11 +11,19 @@ import { CONFIG_PATH_VARIABLE } from './worker/job.js';
 import { createBaseTools, MissingEnvironmentError } from './worker/session.js';
 
 const USAGE = `Usage: voice-agent-worker <dev|start> [--config <file>] [--log-level <level>]
+         [--port <n>] [--host <address>] [--idle-processes <n>] [--load-threshold <x>]
 
-  dev      development mode (debug logs)
-  start    production mode
-  --config voice-agent.config.json, .js or .mjs (.ts: see the README);
-           default: the first voice-agent.config.{js,mjs,json} in this directory
+  dev              development mode (debug logs, no idle processes, never full)
+  start            production mode
+  --config         voice-agent.config.json, .js or .mjs (.ts: see the README);
+                   default: the first voice-agent.config.{js,mjs,json} in this directory
+  --port           health and worker-info HTTP port; 0: any free port
+                   (default: start 8081, dev any free port)
+  --host           address that port listens on (default 0.0.0.0)
+  --idle-processes job processes (1 or more) kept started and waiting for a job
+                   (default: start min(CPU cores, 4), dev 0)
+  --load-threshold CPU load (0-1) at which the worker reports itself full, or "none"
+                   (default: start 0.7, dev none)
 
 Environment: LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, GOOGLE_API_KEY
 (or GOOGLE_GENAI_USE_VERTEXAI=true with GOOGLE_CLOUD_PROJECT), AGENT_NAME
@@ -31,23 +40,75 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-/** Takes `--config <file>` / `--config=<file>` out of the arguments the framework parses. */
-function extractConfigOption(args: string[]): { configPath?: string; rest: string[] } {
+/** Our options, taken out of the arguments before the framework parses the rest. */
+interface WorkerCliOptions {
+  configPath?: string;
+  port?: number;
+  host?: string;
+  idleProcesses?: number;
+  loadThreshold?: number;
+}
+
+const OPTION_NAMES = ['config', 'port', 'host', 'idle-processes', 'load-threshold'] as const;
+type OptionName = (typeof OPTION_NAMES)[number];
+
+function integerOption(name: OptionName, value: string, min: number, max: number): number {
+  const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(number >= min && number <= max)) {
+    fail(`--${name} needs a whole number from ${min} to ${max}, not "${value}"`);
+  }
+  return number;
+}
+
+function applyOption(options: WorkerCliOptions, name: OptionName, value: string): void {
+  if (name === 'config') options.configPath = value;
+  else if (name === 'host') options.host = value;
+  else if (name === 'port') options.port = integerOption(name, value, 0, 65_535);
+  // At least 1: the framework reads 0 as "its default" (4 in `start`).
+  else if (name === 'idle-processes') options.idleProcesses = integerOption(name, value, 1, 64);
+  else if (value === 'none') options.loadThreshold = Number.POSITIVE_INFINITY;
+  else {
+    const threshold = /^\d*\.?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!(threshold > 0 && threshold <= 1)) {
+      fail(`--load-threshold needs a number above 0 and at most 1, or "none", not "${value}"`);
+    }
+    options.loadThreshold = threshold;
+  }
+}
+
+/** Takes our `--name <value>` / `--name=<value>` options out of the framework's arguments. */
+function extractOptions(args: string[]): { options: WorkerCliOptions; rest: string[] } {
+  const options: WorkerCliOptions = {};
   const rest: string[] = [];
-  let configPath: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
-    if (arg === '--config') {
-      configPath = args[i + 1];
-      if (!configPath) fail('--config needs a file name');
-      i++;
-    } else if (arg.startsWith('--config=')) {
-      configPath = arg.slice('--config='.length);
-    } else {
+    const [flag = '', inline] = arg.split(/=(.*)/s, 2);
+    const name = OPTION_NAMES.find((candidate) => flag === `--${candidate}`);
+    if (name === undefined) {
       rest.push(arg);
+      continue;
     }
+    const value = inline ?? args[++i];
+    if (!value) fail(`--${name} needs a value`);
+    applyOption(options, name, value);
   }
-  return configPath === undefined ? { rest } : { configPath, rest };
+  return { options, rest };
+}
+
+/**
+ * A free port on `host`. The framework reads port 0 as "the default" (8081) in `start`
+ * mode, so "any free port" is resolved here.
+ */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
 }
 
 async function main(): Promise<void> {
@@ -57,7 +118,8 @@ async function main(): Promise<void> {
     process.exit(command === undefined ? 1 : 0);
   }
   if (command !== 'dev' && command !== 'start') fail(`unknown command "${command}"\n\n${USAGE}`);
-  const { configPath, rest } = extractConfigOption(options);
+  const { options: cliOptions, rest } = extractOptions(options);
+  const { configPath, host, idleProcesses, loadThreshold } = cliOptions;
   const missing = missingVariables();
   if (missing.length > 0) {
     fail(`missing environment variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
@@ -82,8 +144,13 @@ async function main(): Promise<void> {
     command,
     ...rest,
   ];
+  const port = cliOptions.port === 0 ? await freePort(host ?? '0.0.0.0') : cliOptions.port;
   cli.runApp(
     new ServerOptions({
+      ...(port === undefined ? {} : { port }),
+      ...(host === undefined ? {} : { host }),
+      ...(idleProcesses === undefined ? {} : { numIdleProcesses: idleProcesses }),
+      ...(loadThreshold === undefined ? {} : { loadThreshold }),
       agent: fileURLToPath(new URL('./worker/job.js', import.meta.url)),
       agentName: agentName(),
       wsURL: process.env.LIVEKIT_URL,

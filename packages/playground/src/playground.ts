@@ -146,11 +146,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
           ? { GOOGLE_API_KEY: 'offline-demo', GOOGLE_GEMINI_BASE_URL: standIn.baseUrl }
           : {}),
       },
-      // The playground picks `dev` on purpose (see worker-process.ts): drop the framework's
-      // advice to use the LiveKit CLI instead, which would only confuse here.
-      onLine: (line) => {
-        if (!line.includes('dev mode is deprecated')) log(`[agent] ${line}`);
-      },
+      onLine: (line) => log(`[agent] ${line}`),
     });
     stops.push(() => worker.stop());
 

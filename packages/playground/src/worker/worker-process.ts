@@ -21,6 +21,13 @@ export interface WorkerProcessOptions {
   onLine?: (line: string) => void;
   /** How long to wait for the worker to register with LiveKit. Default 30 s. */
   registerTimeoutMs?: number;
+  /** Job processes kept started and waiting, so a visitor never waits for one to boot. Default 2. */
+  idleProcesses?: number;
+  /**
+   * `start` (default; see `spawnWorker`) or the framework's `dev` mode, which forks a fresh
+   * job process per job: the benchmark's "before".
+   */
+  mode?: 'start' | 'dev';
 }
 
 /** A running agent worker: the CLI in its own process group, with the job processes it forks. */
@@ -46,9 +53,38 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /**
- * Spawns `voice-agent-worker dev --config <file>`. `dev` rather than `start`: on a laptop
- * `start`'s fixed health port (8081) may be taken and its 70% CPU limit can refuse jobs.
- * The worker runs in its own process group, so stopping it also stops its job processes.
+ * The framework logs JSON lines in `start` mode: keep them readable as `level message`.
+ * Other lines (a crash's stack, the framework's own prints) pass through unchanged.
+ */
+export function readableLogLine(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    const { level, msg, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    if (typeof msg !== 'string') return line;
+    const { time: _time, pid: _pid, hostname: _hostname, ...fields } = rest;
+    const extra = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
+    return `${LEVELS[Number(level)] ?? 'log'} ${msg}${extra}`;
+  } catch {
+    return line;
+  }
+}
+
+const LEVELS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
+
+/**
+ * Spawns `voice-agent-worker start --config <file>` with prewarmed job processes, so a job
+ * starts in a process that has already loaded the framework and the Google plugin (`dev`
+ * forks a fresh one per job: seconds on a busy machine). The health port is any free one
+ * on loopback (not `start`'s fixed 8081), and the CPU limit is off: on a shared laptop the
+ * default 70% would refuse a local visitor. The worker runs in its own process group, so
+ * stopping it also stops its job processes.
  */
 export function spawnWorker(options: WorkerProcessOptions): WorkerProcess {
   const env: Record<string, string> = {};
@@ -56,11 +92,22 @@ export function spawnWorker(options: WorkerProcessOptions): WorkerProcess {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
-  const child = spawn(
-    process.execPath,
-    [WORKER_CLI, 'dev', '--config', options.config, '--log-level', 'info'],
-    { env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
+  const common = ['--config', options.config, '--log-level', 'info'];
+  const args =
+    options.mode === 'dev'
+      ? [WORKER_CLI, 'dev', ...common]
+      : [
+          WORKER_CLI,
+          'start',
+          ...common,
+          ...['--port', '0', '--host', '127.0.0.1'],
+          ...['--idle-processes', String(options.idleProcesses ?? 2), '--load-threshold', 'none'],
+        ];
+  const child = spawn(process.execPath, args, {
+    env: { ...env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
@@ -70,7 +117,8 @@ export function spawnWorker(options: WorkerProcessOptions): WorkerProcess {
       () => reject(new Error('the agent worker did not register with LiveKit in time')),
       options.registerTimeoutMs ?? 30_000,
     );
-    const onLine = (line: string) => {
+    const onLine = (raw: string) => {
+      const line = readableLogLine(raw);
       options.onLine?.(line);
       if (line.includes('registered worker')) {
         clearTimeout(timer);

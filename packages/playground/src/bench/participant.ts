@@ -1,0 +1,109 @@
+import {
+  AudioFrame,
+  AudioSource,
+  AudioStream,
+  LocalAudioTrack,
+  type RemoteTrack,
+  Room,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+} from '@livekit/rtc-node';
+
+const SAMPLE_RATE = 48_000;
+const FRAME_MS = 10;
+const FRAME_SAMPLES = (SAMPLE_RATE * FRAME_MS) / 1000;
+/** An answer counts as heard when a received frame's RMS passes this (0–1). */
+const HEARD_LEVEL = 0.05;
+const SOURCE_QUEUE_MS = 40;
+
+function rms(data: Int16Array): number {
+  let sum = 0;
+  for (const sample of data) sum += (sample / 32768) ** 2;
+  return data.length ? Math.sqrt(sum / data.length) : 0;
+}
+
+/**
+ * A headless visitor: an rtc-node participant that sends a 440 Hz tone of `toneMs` every
+ * `periodMs` (silence between, paced in real time by the audio source) and records, per
+ * tone, the delay until the first loud audio heard after it. An answer later than one
+ * period counts for the next tone: under heavy load the figures understate the tail.
+ */
+export class TonePartner {
+  readonly room = new Room();
+  /** Tone start → first loud frame received after it, per answered turn (ms). */
+  readonly delays: number[] = [];
+  /** Resolves once the agent in the room reports `listening`. */
+  readonly agentListening: Promise<void>;
+  #toneStartedAt = 0;
+  #answered = true;
+  #sending = false;
+
+  constructor() {
+    this.agentListening = new Promise((resolve) => {
+      this.room.on(RoomEvent.ParticipantAttributesChanged, (changed) => {
+        if (changed['lk.agent.state'] === 'listening') resolve();
+      });
+    });
+  }
+
+  /** Joins with `token`, publishes the microphone and listens to every audio track. */
+  async join(url: string, token: string): Promise<void> {
+    this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
+      if (track.kind === TrackKind.KIND_AUDIO) void this.#listen(track);
+    });
+    await this.room.connect(url, token, { autoSubscribe: true, dynacast: false });
+    // A short queue: captureFrame then paces the tone closely to when it actually plays.
+    const source = new AudioSource(SAMPLE_RATE, 1, SOURCE_QUEUE_MS);
+    const track = LocalAudioTrack.createAudioTrack('microphone', source);
+    const options = new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE });
+    await this.room.localParticipant?.publishTrack(track, options);
+    this.#sending = true;
+    void this.#send(source);
+  }
+
+  async #send(source: AudioSource, toneMs = 200, periodMs = 2_000): Promise<void> {
+    const silence = new Int16Array(FRAME_SAMPLES);
+    let frameIndex = 0;
+    const framesPerPeriod = periodMs / FRAME_MS;
+    while (this.#sending) {
+      const inPeriod = frameIndex % framesPerPeriod;
+      const tone = inPeriod < toneMs / FRAME_MS;
+      let data = silence;
+      if (tone) {
+        data = new Int16Array(FRAME_SAMPLES);
+        for (let i = 0; i < FRAME_SAMPLES; i++) {
+          const t = (inPeriod * FRAME_SAMPLES + i) / SAMPLE_RATE;
+          data[i] = Math.round(Math.sin(2 * Math.PI * 440 * t) * 0.5 * 32767);
+        }
+      }
+      // captureFrame resolves once the frame is queued; its queue paces us in real time.
+      await source.captureFrame(new AudioFrame(data, SAMPLE_RATE, 1, FRAME_SAMPLES));
+      if (inPeriod === 0) {
+        // The frame just queued plays after what is already queued.
+        this.#toneStartedAt = performance.now() + source.queuedDuration - FRAME_MS;
+        this.#answered = false;
+      }
+      frameIndex++;
+    }
+  }
+
+  async #listen(track: RemoteTrack): Promise<void> {
+    const reader = new AudioStream(track, SAMPLE_RATE, 1).getReader();
+    for (;;) {
+      const { done, value: frame } = await reader.read();
+      if (done) return;
+      // Before the tone has played (it waits in the source's queue), nothing answers it.
+      const now = performance.now();
+      if (this.#answered || now < this.#toneStartedAt || rms(frame.data) < HEARD_LEVEL) continue;
+      this.#answered = true;
+      this.delays.push(now - this.#toneStartedAt);
+    }
+  }
+
+  async leave(): Promise<void> {
+    this.#sending = false;
+    await this.room.disconnect();
+  }
+}
