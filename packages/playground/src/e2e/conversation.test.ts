@@ -143,6 +143,9 @@ describe('the playground, end to end (offline demo mode)', () => {
   });
 
   it('sends typed text to the model; the HTTP tool reaches the backend with a valid signature', async () => {
+    // Typed while muted: the fake microphone repeats its sentence, and speech would barge in
+    // on the spoken answer, as it would with a real model.
+    await page.evaluate(() => document.querySelector('voice-agent')?.mute(true));
     const text = 'Please book a table for 4 at 19:30';
     await page.evaluate((t) => document.querySelector('voice-agent')?.sendText(t), text);
     await waitFor(() => (clientTexts(standIn()).includes(text) ? true : undefined), {
@@ -160,10 +163,12 @@ describe('the playground, end to end (offline demo mode)', () => {
     expect(toolResponses(standIn(), 'book_table')).toContainEqual(
       expect.objectContaining({ confirmed: true, guests: 4, time: '19:30' }),
     );
+    await page.evaluate(() => document.querySelector('voice-agent')?.mute(false));
   });
 
   it('mutes: no audio reaches the model while muted', async () => {
-    // The fake microphone repeats its sentence every few seconds: hear it once more first.
+    // The fake microphone repeats its sentence every few seconds: hear it once more first
+    // (this also proves unmuting after the typed-text step works).
     const before = standIn().received.length;
     await waitFor(
       () => (inputLevels(standIn(), before).some((l) => l > SPEECH_LEVEL) ? true : undefined),
