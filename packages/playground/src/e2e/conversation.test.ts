@@ -57,6 +57,32 @@ async function waitForEvent(
   });
 }
 
+/** The fake microphone's loop: the sentence, then this much silence. */
+const PAUSE_SECONDS = 8;
+
+/**
+ * Waits for the visitor's next sentence to reach the model, then for `quietMs` of quiet after
+ * it: the start of a pause of the looping fake microphone, which leaves several seconds in
+ * which no speech can barge in on a spoken answer.
+ */
+async function startOfPause(quietMs = 1_000): Promise<void> {
+  let seen = standIn().received.length;
+  let heard = false;
+  let quietSince = Date.now();
+  await waitFor(
+    () => {
+      const loud = inputLevels(standIn(), seen).some((level) => level > SPEECH_LEVEL);
+      seen = standIn().received.length;
+      if (loud) {
+        heard = true;
+        quietSince = Date.now();
+      }
+      return heard && Date.now() - quietSince >= quietMs ? true : undefined;
+    },
+    { what: 'a pause after speech at the model', timeoutMs: 30_000, intervalMs: 100 },
+  );
+}
+
 function caption(role: 'agent' | 'user', text: string) {
   return waitForEvent(
     'voice-agent-transcript',
@@ -65,7 +91,7 @@ function caption(role: 'agent' | 'user', text: string) {
 }
 
 beforeAll(async () => {
-  const microphone = await makeSpeechWav(SPOKEN, { padSeconds: 4 });
+  const microphone = await makeSpeechWav(SPOKEN, { padSeconds: PAUSE_SECONDS });
   [playground, browser] = await Promise.all([
     startPlayground({ env: offlineEnv(), log: (line) => logs.push(line) }),
     launchChromium({ fakeAudioCapture: microphone }),
@@ -143,9 +169,9 @@ describe('the playground, end to end (offline demo mode)', () => {
   });
 
   it('sends typed text to the model; the HTTP tool reaches the backend with a valid signature', async () => {
-    // Typed while muted: the fake microphone repeats its sentence, and speech would barge in
-    // on the spoken answer, as it would with a real model.
-    await page.evaluate(() => document.querySelector('voice-agent')?.mute(true));
+    // In a pause of the fake microphone: speech would barge in on the spoken answer, as it
+    // would with a real model.
+    await startOfPause();
     const text = 'Please book a table for 4 at 19:30';
     await page.evaluate((t) => document.querySelector('voice-agent')?.sendText(t), text);
     await waitFor(() => (clientTexts(standIn()).includes(text) ? true : undefined), {
@@ -163,23 +189,21 @@ describe('the playground, end to end (offline demo mode)', () => {
     expect(toolResponses(standIn(), 'book_table')).toContainEqual(
       expect.objectContaining({ confirmed: true, guests: 4, time: '19:30' }),
     );
-    await page.evaluate(() => document.querySelector('voice-agent')?.mute(false));
   });
 
   it('mutes: no audio reaches the model while muted', async () => {
-    // The fake microphone repeats its sentence every few seconds: hear it once more first
-    // (this also proves unmuting after the typed-text step works).
+    // The fake microphone repeats its sentence every few seconds: hear it once more first.
     const before = standIn().received.length;
     await waitFor(
       () => (inputLevels(standIn(), before).some((l) => l > SPEECH_LEVEL) ? true : undefined),
-      { what: 'speech before muting', timeoutMs: 15_000 },
+      { what: 'speech before muting', timeoutMs: 20_000 },
     );
     await page.evaluate(() => document.querySelector('voice-agent')?.mute(true));
     // Audio already on its way (WebRTC jitter buffer, resampling) may still arrive: let it.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const mutedFrom = standIn().received.length;
-    // Longer than one loop of the fake microphone (the sentence, then 4 s of silence).
-    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    // Longer than one loop of the fake microphone (the sentence, then the pause).
+    await new Promise((resolve) => setTimeout(resolve, (PAUSE_SECONDS + 3) * 1_000));
     const loud = inputLevels(standIn(), mutedFrom).filter((l) => l > SPEECH_LEVEL);
     expect(loud).toEqual([]);
     await page.evaluate(() => document.querySelector('voice-agent')?.mute(false));
