@@ -193,6 +193,12 @@ describe('a call against the development server', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(agent.visitorLevel()).toBeLessThan(0.01);
 
+    // Unmute: the agent hears the tone again.
+    await widget.getByRole('button', { name: 'Unmute microphone' }).click();
+    await waitFor(() => (agent.visitorLevel() > 0.01 ? true : undefined), {
+      what: 'the tone at the agent after unmuting',
+    });
+
     // End: the visitor leaves the room.
     await widget.getByRole('button', { name: 'End call' }).click();
     await widget.getByRole('status').filter({ hasText: 'Call ended' }).waitFor();
