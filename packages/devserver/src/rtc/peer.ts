@@ -71,6 +71,26 @@ export async function gathered(pc: RTCPeerConnection): Promise<void> {
  * offers, the server answers. Receive sections the client adds on request get assigned to
  * wanted remote tracks, in order.
  */
+/** A candidate a client trickles, as the signalling carries it. */
+export interface TrickledCandidate {
+  candidate?: string;
+  sdpMid?: string | null;
+}
+
+/** Adds a client's trickled candidate to `pc`, skipping empty and mDNS ones. */
+export async function addTrickledCandidate(
+  pc: RTCPeerConnection,
+  candidate: TrickledCandidate,
+): Promise<void> {
+  // An mDNS name would make werift send multicast queries onto the LAN; the peer's real
+  // address is learnt from its connectivity checks anyway (peer-reflexive).
+  if (!candidate.candidate || /\.local\b/.test(candidate.candidate)) return;
+  await pc.addIceCandidate({
+    candidate: candidate.candidate,
+    sdpMid: candidate.sdpMid ?? undefined,
+  });
+}
+
 export class ParticipantPeer {
   readonly pc = createPeerConnection();
   private readonly seenPublishedMids = new Set<string>();
@@ -165,14 +185,8 @@ export class ParticipantPeer {
   }
 
   /** Adds a trickled client candidate. */
-  async addCandidate(candidate: { candidate?: string; sdpMid?: string | null }): Promise<void> {
-    // An mDNS name would make werift send multicast queries onto the LAN; the peer's real
-    // address is learnt from its connectivity checks anyway (peer-reflexive).
-    if (!candidate.candidate || /\.local\b/.test(candidate.candidate)) return;
-    await this.pc.addIceCandidate({
-      candidate: candidate.candidate,
-      sdpMid: candidate.sdpMid ?? undefined,
-    });
+  async addCandidate(candidate: TrickledCandidate): Promise<void> {
+    await addTrickledCandidate(this.pc, candidate);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,12 @@
 import type { RTCRtpTransceiver } from 'werift';
-import { createPeerConnection, type Downtrack, gathered, type WantedTrack } from './peer.js';
+import {
+  addTrickledCandidate,
+  createPeerConnection,
+  type Downtrack,
+  gathered,
+  type TrickledCandidate,
+  type WantedTrack,
+} from './peer.js';
 
 /**
  * The server-offering subscriber connection of LiveKit's older two-connection mode (`/rtc`):
@@ -73,12 +80,8 @@ export class SubscriberPeer {
     await this.negotiate();
   }
 
-  async addCandidate(candidate: { candidate?: string; sdpMid?: string | null }): Promise<void> {
-    if (!candidate.candidate || /\.local\b/.test(candidate.candidate)) return;
-    await this.pc.addIceCandidate({
-      candidate: candidate.candidate,
-      sdpMid: candidate.sdpMid ?? undefined,
-    });
+  async addCandidate(candidate: TrickledCandidate): Promise<void> {
+    await addTrickledCandidate(this.pc, candidate);
   }
 
   async close(): Promise<void> {
