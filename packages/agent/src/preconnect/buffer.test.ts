@@ -8,7 +8,7 @@ import {
   refusalOf,
   type Sender,
 } from './buffer.js';
-import { decodeRecording } from './decode.js';
+import { decodeRecording, SESSION_PCM_FORMAT } from './decode.js';
 import {
   chunked,
   recordToneInChromium,
@@ -26,16 +26,18 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('pre-connect audio: decoding', () => {
-  it("decodes Chromium's MediaRecorder WebM/Opus to 24 kHz mono PCM: the tone, its length", async () => {
+  it("decodes Chromium's MediaRecorder WebM/Opus to the session's 16 kHz mono PCM: the tone, its length", async () => {
     const frames = await readRecording(chunked(recording), 1024 * 1024);
-    expect(frames.every((f) => f.sampleRate === 24_000 && f.channels === 1)).toBe(true);
+    expect(
+      frames.every((f) => f.sampleRate === SESSION_PCM_FORMAT.sampleRate && f.channels === 1),
+    ).toBe(true);
     const samples = samplesOf(frames);
-    const seconds = samples.length / 24_000;
+    const seconds = samples.length / SESSION_PCM_FORMAT.sampleRate;
     expect(seconds).toBeGreaterThan(0.7);
     expect(seconds).toBeLessThan(1.5);
     expect(rms(samples)).toBeGreaterThan(0.2);
-    expect(toneFrequency(samples, 24_000)).toBeGreaterThan(420);
-    expect(toneFrequency(samples, 24_000)).toBeLessThan(460);
+    expect(toneFrequency(samples, SESSION_PCM_FORMAT.sampleRate)).toBeGreaterThan(420);
+    expect(toneFrequency(samples, SESSION_PCM_FORMAT.sampleRate)).toBeLessThan(460);
   });
 
   it('refuses a recording over the size cap before decoding it', async () => {

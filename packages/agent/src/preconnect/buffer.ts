@@ -19,7 +19,7 @@ export interface PreConnectAudioOptions {
   readTimeoutMs?: number;
   /** The largest recording accepted, in bytes. Default 1 MiB (10 s of Opus is ~60 KB). */
   maxBytes?: number;
-  /** The PCM format to decode to. Default: the session's input, 24 kHz mono. */
+  /** The PCM format to decode to. Default: the session's input format. */
   format?: PcmFormat;
 }
 

@@ -2,6 +2,7 @@ import { defineAgent, type JobContext, log, voice } from '@livekit/agents';
 import { RoomEvent, RpcError, type RpcInvocationData } from '@livekit/rtc-node';
 import { loadAgentConfig } from '../config/load.js';
 import { PreConnectAudio } from '../preconnect/buffer.js';
+import { SESSION_PCM_FORMAT } from '../preconnect/decode.js';
 import { afterSpeech } from '../preconnect/greeting.js';
 import { prependToSessionInput } from '../preconnect/input.js';
 import { DECLARE_TOOLS_METHOD, DeclarationPayloadError } from '../tools/client-tools.js';
@@ -77,7 +78,12 @@ async function entry(ctx: JobContext): Promise<void> {
   await session.start({
     agent,
     room,
-    inputOptions: { textEnabled: true, closeOnDisconnect: true },
+    inputOptions: {
+      textEnabled: true,
+      closeOnDisconnect: true,
+      audioSampleRate: SESSION_PCM_FORMAT.sampleRate,
+      audioNumChannels: SESSION_PCM_FORMAT.numChannels,
+    },
     outputOptions: { transcriptionEnabled: config.transcription },
   });
   await afterSpeech(session, () => greet()).finally(greeted);
