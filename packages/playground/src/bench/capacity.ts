@@ -6,7 +6,7 @@ import { GeminiLiveStandIn } from '@voice-agent/agent/testing';
 import { AccessToken, RoomAgentDispatch, RoomConfiguration } from 'livekit-server-sdk';
 import { AGENT_CONFIG } from '../playground.js';
 import { spawnWorker } from '../worker/worker-process.js';
-import { TonePartner } from './participant.js';
+import { TONE_PERIOD_MS, TonePartner } from './participant.js';
 import { percentile } from './stats.js';
 import { measureUsages, type Usage } from './usage.js';
 import { benchReactions } from './voice.js';
@@ -17,6 +17,8 @@ const DEV_SERVER_CLI = fileURLToPath(
 );
 const AGENT_NAME = 'capacity-bench';
 const MEASURE_MS = 15_000;
+/** Turns each level measures at least: the first levels' p95 is the baseline, not one turn. */
+const MIN_TURNS = 30;
 const IDLE_BOOT_MS = 10_000;
 /** After the agent listens: its greeting (3 s without the page's declaration) passes. */
 const SETTLE_MS = 4_500;
@@ -60,7 +62,7 @@ async function spawnDevServer(
 
 /**
  * N concurrent sessions of headless rtc-node participants (each in its own room, sending a
- * tone every 2 s) against one worker (`start`, 2 idle processes) and one dev server (its
+ * tone about every 2 s) against one worker (`start`, 2 idle processes) and one dev server (its
  * own process), with the Gemini Live stand-in answering each tone at once. Levels are
  * cumulative: sessions stay while more join.
  */
@@ -103,8 +105,9 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
       await Promise.all(joining.map((p) => p.agentListening));
       partners.push(...joining);
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-      for (const partner of partners) partner.delays.length = 0;
-      const [workerUsage, devServerUsage] = await measureUsages(pids, MEASURE_MS);
+      for (const partner of partners) partner.startMeasuring();
+      const windowMs = Math.max(MEASURE_MS, Math.ceil(MIN_TURNS / sessions) * TONE_PERIOD_MS);
+      const [workerUsage, devServerUsage] = await measureUsages(pids, windowMs);
       result.levels.push({
         sessions,
         delays: partners.flatMap((p) => p.delays),

@@ -17,6 +17,11 @@ const FRAME_SAMPLES = (SAMPLE_RATE * FRAME_MS) / 1000;
 /** An answer counts as heard when a received frame's RMS passes this (0–1). */
 const HEARD_LEVEL = 0.05;
 const SOURCE_QUEUE_MS = 40;
+/**
+ * Between tone starts: 201 frames of 10 ms, not a multiple of the Google plugin's 50 ms input
+ * chunks, so the tones land at every point of them instead of one fixed point per session.
+ */
+export const TONE_PERIOD_MS = 2_010;
 
 function rms(data: Int16Array): number {
   let sum = 0;
@@ -25,8 +30,8 @@ function rms(data: Int16Array): number {
 }
 
 /**
- * A headless visitor: an rtc-node participant that sends a 440 Hz tone of `toneMs` every
- * `periodMs` (silence between, paced in real time by the audio source) and records, per
+ * A headless visitor: an rtc-node participant that sends a 440 Hz tone of `toneMs` about every
+ * 2 s (silence between, paced in real time by the audio source) and records, per
  * tone, the delay until the first loud audio heard after it. An answer later than one
  * period counts for the next tone: under heavy load the figures understate the tail.
  */
@@ -34,6 +39,7 @@ export class TonePartner {
   readonly room = new Room();
   /** Tone start → first loud frame received after it, per answered turn (ms). */
   readonly delays: number[] = [];
+  #measuringSince = 0;
   /** Resolves once the agent in the room reports `listening`. */
   readonly agentListening: Promise<void>;
   #toneStartedAt = 0;
@@ -63,7 +69,13 @@ export class TonePartner {
     void this.#send(source);
   }
 
-  async #send(source: AudioSource, toneMs = 200, periodMs = 2_000): Promise<void> {
+  /** Forgets the delays so far; tones that started before now do not count when answered. */
+  startMeasuring(): void {
+    this.delays.length = 0;
+    this.#measuringSince = performance.now();
+  }
+
+  async #send(source: AudioSource, toneMs = 200, periodMs = TONE_PERIOD_MS): Promise<void> {
     const silence = new Int16Array(FRAME_SAMPLES);
     let frameIndex = 0;
     const framesPerPeriod = periodMs / FRAME_MS;
@@ -98,7 +110,7 @@ export class TonePartner {
       const now = performance.now();
       if (this.#answered || now < this.#toneStartedAt || rms(frame.data) < HEARD_LEVEL) continue;
       this.#answered = true;
-      this.delays.push(now - this.#toneStartedAt);
+      if (this.#toneStartedAt >= this.#measuringSince) this.delays.push(now - this.#toneStartedAt);
     }
   }
 
