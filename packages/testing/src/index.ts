@@ -6,4 +6,5 @@ export {
   launchChromium,
 } from './chromium.js';
 export { getFreePort, waitFor } from './net.js';
+export { setRtcNodeLogLevel } from './rtc-logs/rtc-logs.js';
 export { encodeWav, makeSpeechWav, makeToneWav, type ToneOptions, toneSamples } from './wav.js';
