@@ -11,6 +11,42 @@ import { mintToken } from '../testing/tokens.js';
 
 const AGENT_FILE = fileURLToPath(new URL('./fixtures/state-agent.mjs', import.meta.url));
 
+type WorkerOptions = Partial<ConstructorParameters<typeof ServerOptions>[0]>;
+
+/** A real worker running the fixture agent against `url`; `options` override the defaults. */
+function agentWorker(url: string, options: WorkerOptions = {}): AgentServer {
+  return new AgentServer(
+    new ServerOptions({
+      agent: AGENT_FILE,
+      wsURL: url,
+      apiKey: 'devkey',
+      apiSecret: 'secret',
+      host: '127.0.0.1',
+      port: 0,
+      ...options,
+    }),
+  );
+}
+
+/** Runs `worker`; resolves with its run once LiveKit accepted its registration. */
+async function register(worker: AgentServer): Promise<{ running: Promise<void> }> {
+  const registered = new Promise<void>((resolve) =>
+    worker.event.once('worker_registered', () => resolve()),
+  );
+  const running = worker.run();
+  await registered;
+  return { running };
+}
+
+/** Resolves with the first participant in `room` that reports an agent state. */
+function agentIn(room: Room): Promise<RemoteParticipant> {
+  return new Promise((resolve) =>
+    room.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
+      if (participant.attributes['lk.agent.state']) resolve(participant as RemoteParticipant);
+    }),
+  );
+}
+
 describe('agent dispatch to a real @livekit/agents worker', () => {
   let server: DevServer;
   let worker: AgentServer;
@@ -34,22 +70,8 @@ describe('agent dispatch to a real @livekit/agents worker', () => {
     process.env.STATE_AGENT_LOG = agentLog;
     server = await startDevServer({ port: 0 });
     initializeLogger({ pretty: false, level: 'warn' });
-    worker = new AgentServer(
-      new ServerOptions({
-        agent: AGENT_FILE,
-        agentName: 'test-agent',
-        wsURL: server.url,
-        apiKey: 'devkey',
-        apiSecret: 'secret',
-        host: '127.0.0.1',
-        port: 0,
-      }),
-    );
-    const registered = new Promise<void>((resolve) =>
-      worker.event.once('worker_registered', () => resolve()),
-    );
-    running = worker.run();
-    await registered;
+    worker = agentWorker(server.url, { agentName: 'test-agent' });
+    ({ running } = await register(worker));
   });
 
   afterAll(async () => {
@@ -100,38 +122,29 @@ describe('agent dispatch to a real @livekit/agents worker', () => {
     expect(lines.some((line) => line.startsWith('disconnected '))).toBe(true);
   });
 
+  /** The job in `room` runs until its visitor leaves, then shuts down. */
+  async function endsWithVisitor(visitor: Room): Promise<void> {
+    const [job] = server.jobs();
+    await agentLogged(`ready ${job?.id}`);
+    await visitor.disconnect();
+    await agentLogged(`shutdown ${job?.id}`);
+  }
+
   it('keeps a dispatch until a worker with that agent name registers', async () => {
     const early = new Room();
-    const joined = new Promise<RemoteParticipant>((resolve) =>
-      early.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
-        if (participant.attributes['lk.agent.state']) resolve(participant as RemoteParticipant);
-      }),
-    );
+    const joined = agentIn(early);
     await early.connect(
       server.url,
       await mintToken({ identity: 'early', room: 'early-room', agentName: 'late-agent' }),
     );
     expect(server.jobs()).toEqual([]);
-    const late = new AgentServer(
-      new ServerOptions({
-        agent: AGENT_FILE,
-        agentName: 'late-agent',
-        wsURL: server.url,
-        apiKey: 'devkey',
-        apiSecret: 'secret',
-        host: '127.0.0.1',
-        port: 0,
-      }),
-    );
+    const late = agentWorker(server.url, { agentName: 'late-agent' });
     const lateRunning = late.run();
     try {
       const agent = await joined;
       expect(agent.kind).toBe(ParticipantKind.AGENT);
-      const [job] = server.jobs();
-      expect(job).toMatchObject({ room: 'early-room', agentName: 'late-agent' });
-      await agentLogged(`ready ${job?.id}`);
-      await early.disconnect();
-      await agentLogged(`shutdown ${job?.id}`);
+      expect(server.jobs()).toMatchObject([{ room: 'early-room', agentName: 'late-agent' }]);
+      await endsWithVisitor(early);
     } finally {
       await early.disconnect();
       await late.close();
@@ -141,43 +154,21 @@ describe('agent dispatch to a real @livekit/agents worker', () => {
 
   it('offers a declined job to the next worker with that agent name', async () => {
     let declinerAsked = false;
-    const workerFor = (options: Partial<ConstructorParameters<typeof ServerOptions>[0]>) =>
-      new AgentServer(
-        new ServerOptions({
-          agent: AGENT_FILE,
-          agentName: 'shared-agent',
-          wsURL: server.url,
-          apiKey: 'devkey',
-          apiSecret: 'secret',
-          host: '127.0.0.1',
-          port: 0,
-          ...options,
-        }),
-      );
     // The decliner registers first and reports the lower load, so it is asked first.
-    const decliner = workerFor({
+    const decliner = agentWorker(server.url, {
+      agentName: 'shared-agent',
       loadFunc: async () => 0,
       requestFunc: async (request) => {
         declinerAsked = true;
         await request.reject();
       },
     });
-    const taker = workerFor({ loadFunc: async () => 0.5 });
+    const taker = agentWorker(server.url, { agentName: 'shared-agent', loadFunc: async () => 0.5 });
     const started: Promise<void>[] = [];
     try {
-      for (const worker of [decliner, taker]) {
-        const registered = new Promise<void>((resolve) =>
-          worker.event.once('worker_registered', () => resolve()),
-        );
-        started.push(worker.run());
-        await registered;
-      }
+      for (const worker of [decliner, taker]) started.push((await register(worker)).running);
       const visitor = new Room();
-      const agentReady = new Promise<RemoteParticipant>((resolve) =>
-        visitor.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
-          if (participant.attributes['lk.agent.state']) resolve(participant as RemoteParticipant);
-        }),
-      );
+      const agentReady = agentIn(visitor);
       await visitor.connect(
         server.url,
         await mintToken({ identity: 'v', room: 'shared-room', agentName: 'shared-agent' }),
@@ -185,10 +176,7 @@ describe('agent dispatch to a real @livekit/agents worker', () => {
       const agent = await agentReady;
       expect(declinerAsked).toBe(true);
       expect(agent.kind).toBe(ParticipantKind.AGENT);
-      const [job] = server.jobs();
-      await agentLogged(`ready ${job?.id}`);
-      await visitor.disconnect();
-      await agentLogged(`shutdown ${job?.id}`);
+      await endsWithVisitor(visitor);
     } finally {
       await Promise.all([decliner.close(), taker.close()]);
       await Promise.allSettled(started);
@@ -196,36 +184,16 @@ describe('agent dispatch to a real @livekit/agents worker', () => {
   });
 
   it('dispatches a worker registered without an agent name to every new room', async () => {
-    const automatic = new AgentServer(
-      new ServerOptions({
-        agent: AGENT_FILE,
-        wsURL: server.url,
-        apiKey: 'devkey',
-        apiSecret: 'secret',
-        host: '127.0.0.1',
-        port: 0,
-      }),
-    );
-    const registered = new Promise<void>((resolve) =>
-      automatic.event.once('worker_registered', () => resolve()),
-    );
-    const running = automatic.run();
+    const automatic = agentWorker(server.url);
+    const { running } = await register(automatic);
     const visitor = new Room();
     try {
-      await registered;
-      const agentReady = new Promise<RemoteParticipant>((resolve) =>
-        visitor.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
-          if (participant.attributes['lk.agent.state']) resolve(participant as RemoteParticipant);
-        }),
-      );
+      const agentReady = agentIn(visitor);
       await visitor.connect(server.url, await mintToken({ identity: 'v', room: 'any-room' }));
       const agent = await agentReady;
       expect(agent.kind).toBe(ParticipantKind.AGENT);
-      const [job] = server.jobs();
-      expect(job).toMatchObject({ room: 'any-room', agentName: '' });
-      await agentLogged(`ready ${job?.id}`);
-      await visitor.disconnect();
-      await agentLogged(`shutdown ${job?.id}`);
+      expect(server.jobs()).toMatchObject([{ room: 'any-room', agentName: '' }]);
+      await endsWithVisitor(visitor);
     } finally {
       await visitor.disconnect();
       await automatic.close();

@@ -48,6 +48,9 @@ function alignTables(text: string): string {
 const p = (values: number[], q: number) => ms(percentile(values, q));
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const verdict = (met: boolean) => (met ? 'met' : 'missed');
+/** A row of the voice table: what was measured, how many, p50, p95, no target. */
+const distributionRow = (what: string, values: number[]) =>
+  row([what, values.length, p(values, 50), p(values, 95), '']);
 
 function connectSection({ connect, connectDevMode }: BenchResults): string {
   if (!connect) return '';
@@ -110,34 +113,10 @@ function voiceSection({ voice, floor }: BenchResults): string {
     "server each, which the floor measures (one hop plus the receiver's jitter buffer).",
     '',
     header(['figure', 'n', 'p50', 'p95', 'target']),
-    row([
-      'voice to voice: tone in the microphone → answer heard',
-      voice.total.length,
-      p(voice.total, 50),
-      p(voice.total, 95),
-      '',
-    ]),
-    row([
-      '… up: tone in the microphone → the stand-in answers',
-      voice.up.length,
-      p(voice.up, 50),
-      p(voice.up, 95),
-      '',
-    ]),
-    row([
-      '… down: the stand-in answers → answer heard in the page',
-      voice.down.length,
-      p(voice.down, 50),
-      p(voice.down, 95),
-      '',
-    ]),
-    row([
-      'floor: the same tone browser → dev server → browser',
-      floor.length,
-      p(floor, 50),
-      p(floor, 95),
-      '',
-    ]),
+    distributionRow('voice to voice: tone in the microphone → answer heard', voice.total),
+    distributionRow('… up: tone in the microphone → the stand-in answers', voice.up),
+    distributionRow('… down: the stand-in answers → answer heard in the page', voice.down),
+    distributionRow('floor: the same tone browser → dev server → browser', floor),
     row([
       'overhead of our stack (voice p50 − floor p50)',
       '',
