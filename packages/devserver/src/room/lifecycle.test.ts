@@ -96,6 +96,37 @@ describe('room lifecycle', () => {
     await watcher.disconnect();
   });
 
+  it('drops a client that goes silent for the ping timeout, and keeps one that pings', async () => {
+    const strict = await startDevServer({ port: 0, pingTimeoutSeconds: 2 });
+    const watcher = new Room();
+    try {
+      await watcher.connect(strict.url, await mintToken({ identity: 'watcher', room: 'quiet' }));
+      const token = await mintToken({ identity: 'silent-client', room: 'quiet' });
+      const { socket, first } = await rawSignal(`${strict.url}/rtc/v1?access_token=${token}`);
+      const join = first.message.case === 'join' ? first.message.value : undefined;
+      expect(join).toMatchObject({ pingTimeout: 2, pingInterval: 1 });
+      const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      const left = new Promise<RemoteParticipant>((resolve) =>
+        watcher.on(RoomEvent.ParticipantDisconnected, resolve),
+      );
+      // The raw client never pings; rtc-node's client pings at the advertised interval.
+      expect((await left).identity).toBe('silent-client');
+      await socketClosed;
+      // Longer than the timeout again: the pinging client stays.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(strict.rooms()).toEqual([{ name: 'quiet', participants: ['watcher'] }]);
+    } finally {
+      await watcher.disconnect();
+      await strict.close();
+    }
+  });
+
+  it('refuses a ping timeout LiveKit clients cannot use', async () => {
+    await expect(startDevServer({ port: 0, pingTimeoutSeconds: 1 })).rejects.toThrow(
+      'pingTimeoutSeconds must be a whole number of seconds, at least 2',
+    );
+  });
+
   it('publishes audio with its features, takes feature updates, and refuses video cleanly', async () => {
     const token = await mintToken({ identity: 'raw-publisher', room: 'features' });
     const { socket } = await rawSignal(`${server.url}/rtc/v1?access_token=${token}`);

@@ -19,6 +19,11 @@ export interface DevServerOptions {
   host?: string;
   /** API key → secret. Default `{ devkey: 'secret' }`. */
   keys?: Record<string, string>;
+  /**
+   * Seconds a client may send nothing (its pings included) before it counts as gone and
+   * leaves its room, as on LiveKit. Default 15.
+   */
+  pingTimeoutSeconds?: number;
 }
 
 export interface DevServer {
@@ -66,6 +71,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const keys = { ...(options.keys ?? DEFAULT_KEYS) };
   const [apiKey, apiSecret] = Object.entries(keys)[0] ?? [];
   if (!apiKey || !apiSecret) throw new Error('startDevServer: keys must hold at least one key');
+  const { pingTimeoutSeconds } = options;
+  if (
+    pingTimeoutSeconds !== undefined &&
+    !(Number.isInteger(pingTimeoutSeconds) && pingTimeoutSeconds >= 2)
+  ) {
+    throw new Error(
+      'startDevServer: pingTimeoutSeconds must be a whole number of seconds, at least 2',
+    );
+  }
   const dispatcher = new AgentDispatcher(apiKey, apiSecret);
   const registry = new RoomRegistry(dispatcher);
   const sockets = new WebSocketServer({ noServer: true });
@@ -115,7 +129,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     if (existing) await registry.evictDuplicate(existing, grant.identity);
     sockets.handleUpgrade(request, socket, head, (ws) => {
       const room = registry.roomFor(grant.room);
-      const session = new SignalSession(ws, room, grant, settings);
+      const session = new SignalSession(ws, room, grant, settings, pingTimeoutSeconds);
       session.start();
       if (!session.participant.isAgent) registry.dispatchFor(room, grant);
     });

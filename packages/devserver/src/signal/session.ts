@@ -20,9 +20,9 @@ import { trace } from '../server/log.js';
 import type { JoinSettings } from './join-request.js';
 import { serverInfo } from './server-info.js';
 
-/** Ping settings sent in the JoinResponse; clients answer within the timeout or reconnect. */
+/** LiveKit's ping settings, sent in the JoinResponse: the client pings every interval. */
+const DEFAULT_PING_TIMEOUT_S = 15;
 const PING_INTERVAL_S = 5;
-const PING_TIMEOUT_S = 15;
 
 /**
  * One client's signalling WebSocket (`/rtc/v1`, or `/rtc` with a second, server-offered
@@ -33,12 +33,19 @@ export class SignalSession {
   readonly participant: Participant;
   private closed = false;
   private readonly socketClosed: Promise<void>;
+  private silenceTimer: NodeJS.Timeout | undefined;
 
+  /**
+   * `pingTimeoutS`: a client that sends nothing, not even its ping, for this long is gone
+   * (a laptop that slept, a dropped network): its socket is closed and it leaves the room,
+   * as on LiveKit, instead of keeping its agent and that agent's model session alive.
+   */
   constructor(
     private readonly socket: WebSocket,
     private readonly room: Room,
     grant: ParticipantGrant,
     private readonly settings: JoinSettings,
+    private readonly pingTimeoutS = DEFAULT_PING_TIMEOUT_S,
   ) {
     this.socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
     this.participant = new Participant(
@@ -68,12 +75,14 @@ export class SignalSession {
         serverInfo: serverInfo(),
         serverRegion: 'local',
         subscriberPrimary: false,
-        pingInterval: PING_INTERVAL_S,
-        pingTimeout: PING_TIMEOUT_S,
+        pingInterval: Math.min(PING_INTERVAL_S, Math.max(1, Math.floor(this.pingTimeoutS / 3))),
+        pingTimeout: this.pingTimeoutS,
       }),
     });
     this.room.add(this.participant);
+    this.expectWithinPingTimeout();
     this.socket.on('message', (data: Buffer, isBinary: boolean) => {
+      this.expectWithinPingTimeout();
       let request: SignalRequest;
       try {
         request = isBinary
@@ -93,10 +102,20 @@ export class SignalSession {
     );
     this.socket.on('close', () => {
       this.closed = true;
+      clearTimeout(this.silenceTimer);
       void this.room.remove(this.participant, DisconnectReason.SIGNAL_CLOSE);
     });
     const offer = this.settings.publisherOffer;
     if (offer) this.answer(offer).catch((error) => this.fail('answer', error));
+  }
+
+  private expectWithinPingTimeout(): void {
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = setTimeout(() => {
+      trace('%s: silent for %d s, closing', this.participant.identity, this.pingTimeoutS);
+      this.socket.terminate();
+    }, this.pingTimeoutS * 1000);
+    this.silenceTimer.unref();
   }
 
   private send(message: SignalResponse['message']): void {
