@@ -1,20 +1,12 @@
 // The playground page: the page's client tool, the widget's events, live theming controls.
+// The widget's script-tag build is an ES module: the same URL as the page's <script>, so one copy.
+import { VOICE_AGENT_EVENTS } from '/widget/voice-agent.js';
+
 const widget = document.querySelector('voice-agent');
 const log = document.getElementById('log');
 const stateOutput = document.getElementById('state');
 const markup = document.getElementById('markup');
 const form = document.getElementById('controls');
-
-/** Every widget event, in order: the page's own record, shown in the log. */
-const EVENTS = [
-  'voice-agent-state',
-  'voice-agent-transcript',
-  'voice-agent-tool-call',
-  'voice-agent-tools',
-  'voice-agent-error',
-  'voice-agent-connected',
-  'voice-agent-ended',
-];
 
 function addLogLine(type, detail) {
   const item = document.createElement('li');
@@ -25,7 +17,8 @@ function addLogLine(type, detail) {
   while (log.children.length > 200) log.lastElementChild.remove();
 }
 
-for (const type of EVENTS) {
+// Every widget event, in order: the page's own record, shown in the log.
+for (const type of VOICE_AGENT_EVENTS) {
   widget.addEventListener(type, (event) => {
     // Interim captions update in place; log only final ones.
     if (type === 'voice-agent-transcript' && !event.detail.final) return;

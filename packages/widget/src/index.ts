@@ -8,14 +8,25 @@ export { STATES, type VoiceAgentState } from './state/state.js';
 export { type ClientTool, type JsonSchema, TOOL_PROTOCOL } from './tools/tools.js';
 export type { Speaker, TranscriptSegment } from './transcript/transcript.js';
 export { VERSION } from './version.js';
-export type {
-  VoiceAgentEndedDetail,
-  VoiceAgentErrorDetail,
-  VoiceAgentEventMap,
-  VoiceAgentStateDetail,
-  VoiceAgentToolCallDetail,
-  VoiceAgentToolsDetail,
-  VoiceAgentTranscriptDetail,
+export {
+  VOICE_AGENT_EVENTS,
+  type VoiceAgentConnectedDetail,
+  VoiceAgentConnectedEvent,
+  type VoiceAgentEndedDetail,
+  VoiceAgentEndedEvent,
+  type VoiceAgentErrorDetail,
+  VoiceAgentErrorEvent,
+  VoiceAgentEvent,
+  type VoiceAgentEventMap,
+  type VoiceAgentEventType,
+  type VoiceAgentStateDetail,
+  VoiceAgentStateEvent,
+  type VoiceAgentToolCallDetail,
+  VoiceAgentToolCallEvent,
+  type VoiceAgentToolsDetail,
+  VoiceAgentToolsEvent,
+  type VoiceAgentTranscriptDetail,
+  VoiceAgentTranscriptEvent,
 } from './voice-agent/events.js';
 export {
   VoiceAgentElement,

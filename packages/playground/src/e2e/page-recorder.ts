@@ -1,3 +1,4 @@
+import { VOICE_AGENT_EVENTS, type VoiceAgentEvent } from '@voice-agent/widget/events';
 import type { Page } from 'playwright-core';
 
 /** A widget event as the page saw it. */
@@ -7,26 +8,18 @@ export interface RecordedEvent {
 }
 
 /**
- * Runs in the page before its scripts. Keeps every `voice-agent-*` event in order, and
+ * Runs in the page before its scripts. Keeps every widget event (`eventTypes`) in order, and
  * measures every remote audio track the page receives (an AnalyserNode on each track of
  * every RTCPeerConnection): `agentAudioPeak` is the loudest RMS heard since the last reset.
  * Both are what a visitor observes, independent of the widget's internals.
  */
-export function recordInPage(): void {
+function record(eventTypes: readonly string[]): void {
   const scope = window as unknown as Record<string, unknown>;
   const events: { type: string; detail: unknown }[] = [];
   scope.widgetEvents = events;
-  for (const type of [
-    'voice-agent-state',
-    'voice-agent-transcript',
-    'voice-agent-tool-call',
-    'voice-agent-tools',
-    'voice-agent-error',
-    'voice-agent-connected',
-    'voice-agent-ended',
-  ]) {
+  for (const type of eventTypes) {
     document.addEventListener(type, (event) => {
-      events.push({ type, detail: (event as CustomEvent).detail });
+      events.push({ type, detail: (event as VoiceAgentEvent).detail });
     });
   }
   scope.agentAudioPeak = 0;
@@ -62,6 +55,13 @@ export function recordInPage(): void {
     }
   };
 }
+
+/**
+ * The page recorder, for `context.addInitScript(recordInPage)`: `record` called with the
+ * widget's event list. Serialized into the page, so the list is its argument, written in
+ * the way Playwright writes `addInitScript(fn, arg)`.
+ */
+export const recordInPage = { content: `(${record})(${JSON.stringify(VOICE_AGENT_EVENTS)})` };
 
 /** The widget events the page has seen so far, optionally of one type. */
 export async function eventsIn(page: Page, type?: string): Promise<RecordedEvent[]> {

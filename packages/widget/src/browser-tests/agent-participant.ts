@@ -94,14 +94,10 @@ export class AgentParticipant {
   }
 
   /**
-   * Sends `chunks` as one caption stream, as the Agents framework does: the agent's speech as
-   * deltas, the visitor's (`transcribedTrackId` = their microphone) as whole text marked final.
+   * Opens one caption stream, as the Agents framework does: the agent's speech as deltas, the
+   * visitor's (`transcribedTrackId` = their microphone) as whole text marked final.
    */
-  async caption(
-    segmentId: string,
-    chunks: string[],
-    visitor?: { transcribedTrackId: string },
-  ): Promise<void> {
+  async openCaption(segmentId: string, visitor?: { transcribedTrackId: string }) {
     const writer = await this.room.localParticipant?.streamText({
       topic: 'lk.transcription',
       attributes: {
@@ -110,8 +106,19 @@ export class AgentParticipant {
         ...(visitor ? { 'lk.transcribed_track_id': visitor.transcribedTrackId } : {}),
       },
     });
-    for (const chunk of chunks) await writer?.write(chunk);
-    await writer?.close();
+    if (!writer) throw new Error('the agent is not connected');
+    return writer;
+  }
+
+  /** Sends `chunks` as one whole caption stream (see `openCaption`). */
+  async caption(
+    segmentId: string,
+    chunks: string[],
+    visitor?: { transcribedTrackId: string },
+  ): Promise<void> {
+    const writer = await this.openCaption(segmentId, visitor);
+    for (const chunk of chunks) await writer.write(chunk);
+    await writer.close();
   }
 
   /** Calls a page tool the way the agent worker does. */

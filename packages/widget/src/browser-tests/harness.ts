@@ -6,6 +6,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LaunchedBrowser, type LaunchOptions, launchChromium } from '@voice-agent/testing';
 import type { Page } from 'playwright-core';
+import { VOICE_AGENT_EVENTS, type VoiceAgentEvent } from '../voice-agent/events.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -119,7 +120,7 @@ export interface BrowserFixture {
 export async function startBrowser(options: LaunchOptions = {}): Promise<BrowserFixture> {
   const server = await new StaticServer().start();
   const browser = await launchChromium(options);
-  await browser.context.addInitScript(recordWidgetEvents);
+  await browser.context.addInitScript(recordWidgetEvents, VOICE_AGENT_EVENTS);
   const pageErrors: Error[] = [];
   return {
     server,
@@ -157,28 +158,52 @@ export interface RecordedEvent {
   detail: unknown;
 }
 
-/** Runs in every page before its scripts: keeps every `voice-agent-*` event in order. */
-function recordWidgetEvents(): void {
-  const events: { type: string; detail: unknown }[] = [];
+/**
+ * Runs in every page before its scripts: keeps every widget event in order. Serialized into
+ * the page, so the list of types comes as its argument.
+ */
+function recordWidgetEvents(types: readonly string[]): void {
+  const events: (RecordedEvent & { event: Event })[] = [];
   Object.assign(window, { widgetEvents: events });
-  for (const type of [
-    'voice-agent-state',
-    'voice-agent-transcript',
-    'voice-agent-tool-call',
-    'voice-agent-tools',
-    'voice-agent-error',
-    'voice-agent-connected',
-    'voice-agent-ended',
-  ]) {
+  for (const type of types) {
     document.addEventListener(type, (event) => {
-      events.push({ type, detail: (event as CustomEvent).detail });
+      events.push({ type, detail: (event as VoiceAgentEvent).detail, event });
     });
   }
 }
 
 /** The widget events the page has seen so far. */
 export function widgetEvents(page: Page): Promise<RecordedEvent[]> {
-  return page.evaluate(() => (window as unknown as { widgetEvents: RecordedEvent[] }).widgetEvents);
+  return page.evaluate(() =>
+    (window as unknown as { widgetEvents: RecordedEvent[] }).widgetEvents.map(
+      ({ type, detail }) => ({ type, detail }),
+    ),
+  );
+}
+
+/**
+ * How the page's widget events look to a host, one line per distinct kind, sorted: the type,
+ * the exported class it is an instance of (from `/dist/voice-agent.js`, the module the page
+ * loaded), and whether it bubbles and is composed. E.g.
+ * `voice-agent-state: VoiceAgentStateEvent, bubbles, composed`.
+ */
+export async function widgetEventKinds(page: Page): Promise<string[]> {
+  // A string: Vitest's transform would rewrite an import() inside a function for Node.
+  await page.evaluate(`import('/dist/voice-agent.js').then((m) => { window.widgetModule = m; })`);
+  return page.evaluate(() => {
+    const { widgetModule } = window as unknown as { widgetModule: Record<string, unknown> };
+    const classes = Object.entries(widgetModule).filter(
+      (entry): entry is [string, typeof Event] =>
+        /^VoiceAgent\w+Event$/.test(entry[0]) && typeof entry[1] === 'function',
+    );
+    const { widgetEvents } = window as unknown as { widgetEvents: { event: Event }[] };
+    const kinds = widgetEvents.map(({ event }) => {
+      const className = classes.find(([, type]) => event instanceof type)?.[0] ?? 'no class';
+      const flags = [event.bubbles && 'bubbles', event.composed && 'composed'].filter(Boolean);
+      return [`${event.type}: ${className}`, ...flags].join(', ');
+    });
+    return [...new Set(kinds)].sort();
+  });
 }
 
 /** Waits until the page has seen `count` widget events of `type`; returns their details. */

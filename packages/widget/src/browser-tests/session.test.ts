@@ -8,6 +8,7 @@ import {
   type BrowserFixture,
   startBrowser,
   waitForEvents,
+  widgetEventKinds,
   widgetPage,
 } from './harness.js';
 import {
@@ -207,6 +208,16 @@ describe('a call against the development server', () => {
       what: 'the visitor to leave the room',
     });
     expect(await widgetState(page)).toBe('ended');
+
+    // Each event is an instance of its exported class, bubbling and composed.
+    expect(await widgetEventKinds(page)).toEqual([
+      'voice-agent-connected: VoiceAgentConnectedEvent, bubbles, composed',
+      'voice-agent-ended: VoiceAgentEndedEvent, bubbles, composed',
+      'voice-agent-state: VoiceAgentStateEvent, bubbles, composed',
+      'voice-agent-tool-call: VoiceAgentToolCallEvent, bubbles, composed',
+      'voice-agent-tools: VoiceAgentToolsEvent, bubbles, composed',
+      'voice-agent-transcript: VoiceAgentTranscriptEvent, bubbles, composed',
+    ]);
   });
 
   it("plays the agent's voice: the visitor's visualizer moves with it", async () => {
@@ -245,6 +256,23 @@ describe('a call against the development server', () => {
     expect(await waitForEvents(page, 'voice-agent-ended')).toEqual([{ reason: 'agent_left' }]);
   });
 
+  it('ends cleanly while a caption is still streaming, with no page error', async () => {
+    const agent = await joinAgent('cut-room');
+    await agent.setState('speaking');
+    const page = await openCall('cut-room');
+    const widget = page.locator('voice-agent');
+    await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
+    await widget.getByRole('status').filter({ hasText: 'Speaking' }).waitFor();
+    const writer = await agent.openCaption('cut-1');
+    await writer.write('Half a sen');
+    await widget.locator('[part~="caption-agent"]', { hasText: 'Half a sen' }).waitFor();
+    await page.evaluate(() => document.querySelector('voice-agent')?.end());
+    expect(await waitForEvents(page, 'voice-agent-ended')).toEqual([{ reason: 'user' }]);
+    // The cut-off stream fails once the room is gone; give that failure time to surface.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
+    await writer.close().catch(() => undefined);
+  });
+
   it('fails with agent_timeout when no agent joins in time', async () => {
     const page = await openCall('empty-room', 'agent-timeout="1500"');
     const widget = page.locator('voice-agent');
@@ -255,6 +283,9 @@ describe('a call against the development server', () => {
     expect(error).toMatchObject({ code: 'agent_timeout' });
     expect(await widget.getByRole('alert').textContent()).toBe(
       'The assistant did not join. Please try again.',
+    );
+    expect(await widgetEventKinds(page)).toContain(
+      'voice-agent-error: VoiceAgentErrorEvent, bubbles, composed',
     );
   });
 

@@ -22,7 +22,16 @@ import {
   TranscriptLog,
   TranscriptStream,
 } from '../transcript/transcript.js';
-import { emit, type VoiceAgentEndedDetail } from '../voice-agent/events.js';
+import {
+  VoiceAgentConnectedEvent,
+  type VoiceAgentEndedDetail,
+  VoiceAgentEndedEvent,
+  VoiceAgentErrorEvent,
+  VoiceAgentStateEvent,
+  VoiceAgentToolCallEvent,
+  VoiceAgentToolsEvent,
+  VoiceAgentTranscriptEvent,
+} from '../voice-agent/events.js';
 import { LevelMeter } from './levels.js';
 import { connectionError, microphoneError } from './session-errors.js';
 import type { SessionHost } from './session-host.js';
@@ -142,7 +151,7 @@ export class SessionController implements ReactiveController {
       ]);
       if (room !== this.#room) return;
       await room.startAudio().catch(() => undefined);
-      emit(this.#host, 'voice-agent-connected', {});
+      this.#host.dispatchEvent(new VoiceAgentConnectedEvent({}));
       this.#agentTimer = setTimeout(() => this.#agentMissing(room), this.#host.agentTimeout);
       for (const participant of room.remoteParticipants.values()) this.#onParticipant(participant);
     } catch (cause) {
@@ -158,7 +167,7 @@ export class SessionController implements ReactiveController {
     if (this.state === 'idle' || this.state === 'error' || this.state === 'ended') return;
     this.endedBy = reason;
     this.#transition({ type: 'end' });
-    emit(this.#host, 'voice-agent-ended', { reason });
+    this.#host.dispatchEvent(new VoiceAgentEndedEvent({ reason }));
   }
 
   /** Mutes or unmutes the microphone (publishing it the first time if the call started muted). */
@@ -252,7 +261,7 @@ export class SessionController implements ReactiveController {
       for (const { name, code, message } of rejected) {
         console.warn(`<voice-agent>: the agent rejected tool ${name} (${code}): ${message}`);
       }
-      emit(this.#host, 'voice-agent-tools', { accepted, rejected });
+      this.#host.dispatchEvent(new VoiceAgentToolsEvent({ accepted, rejected }));
     } catch (error) {
       console.warn('<voice-agent>: the agent did not take the page tools:', error);
     }
@@ -262,11 +271,13 @@ export class SessionController implements ReactiveController {
     const outcome = await this.#host.tools.call(data.payload);
     if (outcome.ok) {
       const { name, arguments: args, result } = outcome;
-      emit(this.#host, 'voice-agent-tool-call', { name, arguments: args, result });
+      this.#host.dispatchEvent(new VoiceAgentToolCallEvent({ name, arguments: args, result }));
       return outcome.response;
     }
     const { name, arguments: args, code, message } = outcome;
-    emit(this.#host, 'voice-agent-tool-call', { name, arguments: args, error: { code, message } });
+    this.#host.dispatchEvent(
+      new VoiceAgentToolCallEvent({ name, arguments: args, error: { code, message } }),
+    );
     throw new RpcError(code, message);
   }
 
@@ -291,15 +302,19 @@ export class SessionController implements ReactiveController {
       role,
       attributes: reader.info.attributes,
     });
-    for await (const chunk of reader) {
-      if (room !== this.#room) return;
-      this.#caption(stream.push(chunk));
+    try {
+      for await (const chunk of reader) {
+        if (room !== this.#room) return;
+        this.#caption(stream.push(chunk));
+      }
+    } catch {
+      // The stream broke off (the call ended mid-caption, or the agent left): what arrived stays.
     }
     if (room === this.#room) this.#caption(stream.end());
   }
 
   #caption(segment: Parameters<TranscriptLog['update']>[0]): void {
-    emit(this.#host, 'voice-agent-transcript', this.transcript.update(segment));
+    this.#host.dispatchEvent(new VoiceAgentTranscriptEvent(this.transcript.update(segment)));
     this.#host.requestUpdate();
   }
 
@@ -320,14 +335,16 @@ export class SessionController implements ReactiveController {
     this.error = error;
     this.reconnecting = false;
     this.#transition({ type: 'fail' });
-    emit(this.#host, 'voice-agent-error', {
-      code: error.code,
-      message: error.message,
-      ...(error.retryAfterSeconds === undefined
-        ? {}
-        : { retryAfterSeconds: error.retryAfterSeconds }),
-    });
-    emit(this.#host, 'voice-agent-ended', { reason: 'error' });
+    this.#host.dispatchEvent(
+      new VoiceAgentErrorEvent({
+        code: error.code,
+        message: error.message,
+        ...(error.retryAfterSeconds === undefined
+          ? {}
+          : { retryAfterSeconds: error.retryAfterSeconds }),
+      }),
+    );
+    this.#host.dispatchEvent(new VoiceAgentEndedEvent({ reason: 'error' }));
   }
 
   #teardown(): void {
@@ -347,6 +364,6 @@ export class SessionController implements ReactiveController {
     this.#host.requestUpdate();
     if (state === this.state) return;
     this.state = state;
-    emit(this.#host, 'voice-agent-state', { state });
+    this.#host.dispatchEvent(new VoiceAgentStateEvent({ state }));
   }
 }

@@ -13,7 +13,7 @@ import type { SessionHost } from '../session/session-host.js';
 import { isActive, type VoiceAgentState } from '../state/state.js';
 import { type ClientTool, ToolRegistry } from '../tools/tools.js';
 import { VERSION } from '../version.js';
-import { emit } from './events.js';
+import { VoiceAgentErrorEvent, VoiceAgentStateEvent } from './events.js';
 import { renderPanel } from './voice-agent.panel.js';
 import { styles } from './voice-agent.styles.js';
 
@@ -45,13 +45,16 @@ const microphoneIcon = html`<svg viewBox="0 0 24 24" fill="currentColor" aria-hi
  * @tag voice-agent
  * @summary A drop-in real-time voice assistant.
  *
- * @fires voice-agent-state - `{state}` whenever the state changes.
- * @fires voice-agent-transcript - `{role, text, final, segmentId}` for each caption update.
- * @fires voice-agent-tool-call - `{name, arguments, result}` or `{name, arguments, error}`.
- * @fires voice-agent-tools - `{accepted, rejected}` when the agent answers a tool declaration.
- * @fires voice-agent-error - `{code, message, retryAfterSeconds?}` on any failure.
- * @fires voice-agent-connected - the call is connected.
- * @fires voice-agent-ended - `{reason}`: `user`, `agent_left` or `error`.
+ * Every event is a `VoiceAgentEvent` subclass (exported): it bubbles, is composed, and
+ * carries its data in `detail`.
+ *
+ * @fires {VoiceAgentStateEvent} voice-agent-state - `{state}` whenever the state changes.
+ * @fires {VoiceAgentTranscriptEvent} voice-agent-transcript - `{role, text, final, segmentId}` for each caption update.
+ * @fires {VoiceAgentToolCallEvent} voice-agent-tool-call - `{name, arguments, result}` or `{name, arguments, error}`.
+ * @fires {VoiceAgentToolsEvent} voice-agent-tools - `{accepted, rejected}` when the agent answers a tool declaration.
+ * @fires {VoiceAgentErrorEvent} voice-agent-error - `{code, message, retryAfterSeconds?}` on any failure.
+ * @fires {VoiceAgentConnectedEvent} voice-agent-connected - `{}`: the call is connected.
+ * @fires {VoiceAgentEndedEvent} voice-agent-ended - `{reason}`: `user`, `agent_left` or `error`.
  *
  * @csspart base - The wrapper of launcher and panel.
  * @csspart launcher - The round button that opens the panel and starts the call.
@@ -186,8 +189,13 @@ export class VoiceAgentElement extends LitElement implements SessionHost {
           cause,
         });
         this.requestUpdate();
-        emit(this, 'voice-agent-state', { state: 'error' });
-        emit(this, 'voice-agent-error', { code: 'load_failed', message: this.#loadError.message });
+        // The class's @fires tags document these; a `new` inside dispatchEvent() would add an
+        // unnamed event to the custom-elements manifest.
+        const events = [
+          new VoiceAgentStateEvent({ state: 'error' }),
+          new VoiceAgentErrorEvent({ code: 'load_failed', message: this.#loadError.message }),
+        ];
+        for (const event of events) this.dispatchEvent(event);
       },
     );
   }
