@@ -41,11 +41,13 @@ async function entry(ctx: JobContext): Promise<void> {
   const configPath = process.env[CONFIG_PATH_VARIABLE];
   if (!configPath) throw new Error(`${CONFIG_PATH_VARIABLE} is not set (start with the CLI)`);
   const config = await loadAgentConfig(configPath);
-  // The page sends what the visitor said before we joined as soon as we are ACTIVE.
+  // The page sends what the visitor said before we joined as soon as we are ACTIVE; a
+  // microphone published without the pre-connect feature sends nothing, so no wait for it.
   const preConnect = new PreConnectAudio();
   preConnect.register(ctx.room);
   await ctx.connect();
   const room = ctx.room;
+  preConnect.afterConnect(room);
   const local = room.localParticipant;
   if (!local) throw new Error('connected without a local participant');
 
