@@ -299,26 +299,35 @@ export class GeminiLiveStandIn {
     if (connection.speechFired) return;
     const due = (t: Reaction) =>
       t.on === 'speech' && level >= (t.minLevel ?? 0.02) && connection.speechMs >= (t.minMs ?? 100);
-    // New speech interrupts the turn: like Gemini, cancel the calls it left unanswered.
-    if (!this.#reactions.some((r) => due(r) && (r.times ?? 1) > 0)) return;
-    if (connection.openCalls.size > 0) {
-      this.#send(connection, { toolCallCancellation: { ids: [...connection.openCalls] } });
-      connection.openCalls.clear();
-    }
-    if (this.#fire(connection, received, due)) connection.speechFired = true;
+    // New speech interrupts the turn: like Gemini, its reply cancels the calls left unanswered.
+    if (this.#fire(connection, received, due, true)) connection.speechFired = true;
   }
 
-  #fire(connection: Connection, received: ReceivedMessage, matches: (t: Reaction) => boolean) {
+  #fire(
+    connection: Connection,
+    received: ReceivedMessage,
+    matches: (t: Reaction) => boolean,
+    interrupts = false,
+  ) {
     const reaction = this.#reactions.find((r) => matches(r) && (r.times ?? 1) > 0);
     if (!reaction) return false;
     if (reaction.times !== undefined) reaction.times -= 1;
     const events = typeof reaction.reply === 'function' ? reaction.reply(received) : reaction.reply;
-    void this.#play(connection, events);
+    void this.#play(connection, events, interrupts);
     return true;
   }
 
-  async #play(connection: Connection, events: ServerEvent[]): Promise<void> {
+  /**
+   * Plays `events` once the connection is ready. An interrupting reply first cancels the open
+   * calls, then and not when it was triggered: several messages can arrive in one read (ws
+   * emits them synchronously), so an earlier reply may not have sent its calls yet.
+   */
+  async #play(connection: Connection, events: ServerEvent[], interrupts = false): Promise<void> {
     await connection.ready;
+    if (interrupts && connection.openCalls.size > 0) {
+      this.#send(connection, { toolCallCancellation: { ids: [...connection.openCalls] } });
+      connection.openCalls.clear();
+    }
     for (const event of events) {
       if (event.type === 'wait') {
         await new Promise((resolve) => setTimeout(resolve, event.ms));

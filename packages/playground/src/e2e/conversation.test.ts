@@ -2,7 +2,7 @@ import { type LaunchedBrowser, launchChromium, makeSpeechWav, waitFor } from '@v
 // Types only: the element's methods on `document.querySelector('voice-agent')`.
 import type {} from '@voice-agent/widget';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_COLORS, HEARD_CAPTION } from '../demo/conversation.js';
 import { type Playground, startPlayground } from '../playground.js';
 import { offlineEnv } from './env.js';
@@ -107,6 +107,25 @@ beforeAll(async () => {
   widget = page.locator('voice-agent');
 });
 
+// A flake's cause is rarely in the assertion message: when a step fails, print what the model
+// received meanwhile, the widget's latest states and what the stack logged.
+beforeEach(({ onTestFailed }) => {
+  const from = logs.length;
+  const receivedFrom = playground?.standIn?.received.length ?? 0;
+  onTestFailed(async () => {
+    const received = standIn().received.slice(receivedFrom);
+    const levels = inputLevels(standIn(), receivedFrom);
+    console.error(
+      [
+        `the model received ${received.length} messages (${levels.length} audio chunks, loudest ${Math.max(0, ...levels).toFixed(3)}) during the failed test`,
+        `widget states: ${(await stateSequence(page)).slice(-8).join(' → ')}`,
+        `stack logs during the failed test:`,
+        ...logs.slice(from),
+      ].join('\n'),
+    );
+  });
+});
+
 afterAll(async () => {
   await browser?.close();
   await playground?.close();
@@ -206,7 +225,16 @@ describe('the playground, end to end (offline demo mode)', () => {
     await new Promise((resolve) => setTimeout(resolve, (PAUSE_SECONDS + 3) * 1_000));
     const loud = inputLevels(standIn(), mutedFrom).filter((l) => l > SPEECH_LEVEL);
     expect(loud).toEqual([]);
+  });
+
+  it("unmutes: the visitor's speech reaches the model again", async () => {
+    const unmutedFrom = standIn().received.length;
     await page.evaluate(() => document.querySelector('voice-agent')?.mute(false));
+    // At most one loop of the fake microphone (the sentence, then the pause) before it speaks.
+    await waitFor(
+      () => (inputLevels(standIn(), unmutedFrom).some((l) => l > SPEECH_LEVEL) ? true : undefined),
+      { what: 'speech at the model after unmuting', timeoutMs: 20_000, intervalMs: 100 },
+    );
   });
 
   it("ends the call: the agent's job ends and the room empties", async () => {
