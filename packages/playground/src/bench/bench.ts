@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { GeminiLiveStandIn } from '@voice-agent/agent/testing';
 import { launchChromium, makeToneWav } from '@voice-agent/testing';
 import type {} from '@voice-agent/widget';
+import { installAudioTaps } from '../page-audio/audio-taps.js';
 import { startPlayground } from '../playground.js';
 import { measureCapacity } from './capacity.js';
 import { connectTimes, connectTimesInDevMode } from './connect.js';
@@ -45,6 +46,7 @@ async function browserSections(results: BenchResults, wanted: Set<string>): Prom
   });
   const browser = await launchChromium({ fakeAudioCapture: microphone });
   try {
+    await browser.context.addInitScript(installAudioTaps);
     await browser.context.addInitScript(recordOnsets);
     const page = await browser.context.newPage();
     await page.goto(playground.url);

@@ -1,54 +1,27 @@
 import type { Page } from 'playwright-core';
+import type { AudioTaps } from '../page-audio/audio-taps.js';
 
 /**
- * Runs in the page before its scripts: records the moment (ms, `performance.timeOrigin +
+ * An init script, after `installAudioTaps`: records the moment (ms, `performance.timeOrigin +
  * now()`, comparable across pages) each audio source starts sounding after at least 250 ms
  * of quiet. Sources: `mic` (every getUserMedia track) and `remote` (every track received
  * over WebRTC). An AnalyserNode of 256 samples is read every 2 ms.
  */
 export function recordOnsets(): void {
-  const scope = window as unknown as { onsets: Record<string, number[]> };
+  const scope = window as unknown as { onsets: Record<string, number[]>; audioTaps: AudioTaps };
   scope.onsets = { mic: [], remote: [] };
   const THRESHOLD = 0.05;
   const QUIET_MS = 250;
   // Per source, not per track: livekit-client may open the microphone more than once.
   const lastLoud: Record<string, number> = { mic: 0, remote: 0 };
-  const watch = (track: MediaStreamTrack, key: 'mic' | 'remote') => {
-    const context = new AudioContext({ latencyHint: 'interactive' });
-    const analyser = context.createAnalyser();
-    analyser.fftSize = 256;
-    context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
-    const samples = new Float32Array(analyser.fftSize);
-    const timer = setInterval(() => {
-      if (track.readyState === 'ended') {
-        clearInterval(timer);
-        void context.close();
-        return;
-      }
-      analyser.getFloatTimeDomainData(samples);
-      let sum = 0;
-      for (const sample of samples) sum += sample * sample;
-      if (Math.sqrt(sum / samples.length) < THRESHOLD) return;
+  for (const source of ['mic', 'remote'] as const) {
+    scope.audioTaps.meter(source, { fftSize: 256, intervalMs: 2 }, (rms) => {
+      if (rms < THRESHOLD) return;
       const now = performance.timeOrigin + performance.now();
-      if (now - (lastLoud[key] ?? 0) > QUIET_MS) scope.onsets[key]?.push(now);
-      lastLoud[key] = now;
-    }, 2);
-  };
-  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = async (constraints) => {
-    const stream = await getUserMedia(constraints);
-    for (const track of stream.getAudioTracks()) watch(track, 'mic');
-    return stream;
-  };
-  const Native = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends Native {
-    constructor(configuration?: RTCConfiguration) {
-      super(configuration);
-      this.addEventListener('track', (event) => {
-        if (event.track.kind === 'audio') watch(event.track, 'remote');
-      });
-    }
-  };
+      if (now - (lastLoud[source] ?? 0) > QUIET_MS) scope.onsets[source]?.push(now);
+      lastLoud[source] = now;
+    });
+  }
 }
 
 /** The onsets a page recorded for `key`. */

@@ -1,16 +1,15 @@
-import { type LaunchedBrowser, launchChromium, makeSpeechWav, waitFor } from '@voice-agent/testing';
+import { makeSpeechWav, waitFor } from '@voice-agent/testing';
 // Types only: the element's methods on `document.querySelector('voice-agent')`.
 import type {} from '@voice-agent/widget';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_COLORS, HEARD_CAPTION } from '../demo/conversation.js';
-import { type Playground, startPlayground } from '../playground.js';
-import { offlineEnv } from './env.js';
+import type { Playground } from '../playground.js';
+import { type OfflineStack, startOfflineStack } from './offline-stack.js';
 import {
   agentAudioPeak,
   eventsIn,
   type RecordedEvent,
-  recordInPage,
   resetAgentAudioPeak,
   stateSequence,
 } from './page-recorder.js';
@@ -26,23 +25,14 @@ const GREETING = 'Hello, I am Ada, the concierge of Hotel Example.';
 /** Speech level above which a chunk counts as the visitor speaking (RMS). */
 const SPEECH_LEVEL = 0.02;
 
+let stack: OfflineStack;
 let playground: Playground;
-let browser: LaunchedBrowser;
 let page: Page;
 let widget: Locator;
-const logs: string[] = [];
 const pageErrors: Error[] = [];
 const tokenStatuses: number[] = [];
-
-function standIn() {
-  if (!playground.standIn) throw new Error('the playground is not in offline demo mode');
-  return playground.standIn;
-}
-
-function devServer() {
-  if (!playground.devServer) throw new Error('the playground has no dev server');
-  return playground.devServer;
-}
+const standIn = () => stack.standIn();
+const devServer = () => stack.devServer();
 
 /** Waits until the page has seen an event of `type` that matches. */
 async function waitForEvent(
@@ -91,27 +81,20 @@ function caption(role: 'agent' | 'user', text: string) {
 }
 
 beforeAll(async () => {
-  const microphone = await makeSpeechWav(SPOKEN, { padSeconds: PAUSE_SECONDS });
-  [playground, browser] = await Promise.all([
-    startPlayground({ env: offlineEnv(), log: (line) => logs.push(line) }),
-    launchChromium({ fakeAudioCapture: microphone }),
-  ]);
-  await browser.context.addInitScript(recordInPage);
-  page = await browser.context.newPage();
+  stack = await startOfflineStack(await makeSpeechWav(SPOKEN, { padSeconds: PAUSE_SECONDS }));
+  ({ playground, page } = stack);
   page.on('pageerror', (error) => pageErrors.push(error));
   page.on('response', (response) => {
     if (new URL(response.url()).pathname === '/token') tokenStatuses.push(response.status());
   });
-  await page.goto(playground.url);
-  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
   widget = page.locator('voice-agent');
 });
 
 // A flake's cause is rarely in the assertion message: when a step fails, print what the model
 // received meanwhile, the widget's latest states and what the stack logged.
 beforeEach(({ onTestFailed }) => {
-  const from = logs.length;
-  const receivedFrom = playground?.standIn?.received.length ?? 0;
+  const from = stack.logs.length;
+  const receivedFrom = stack.playground.standIn?.received.length ?? 0;
   onTestFailed(async () => {
     const received = standIn().received.slice(receivedFrom);
     const levels = inputLevels(standIn(), receivedFrom);
@@ -120,22 +103,19 @@ beforeEach(({ onTestFailed }) => {
         `the model received ${received.length} messages (${levels.length} audio chunks, loudest ${Math.max(0, ...levels).toFixed(3)}) during the failed test`,
         `widget states: ${(await stateSequence(page)).slice(-8).join(' → ')}`,
         `stack logs during the failed test:`,
-        ...logs.slice(from),
+        ...stack.logs.slice(from),
       ].join('\n'),
     );
   });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await playground?.close();
-});
+afterAll(() => stack?.close());
 
 describe('the playground, end to end (offline demo mode)', () => {
   it('says it is in offline demo mode, on the page and in the logs', async () => {
     expect(playground.offlineDemo).toBe(true);
     await expect(page.locator('#mode').textContent()).resolves.toContain('Offline demo mode');
-    expect(logs.some((line) => line.includes('OFFLINE DEMO MODE'))).toBe(true);
+    expect(stack.logs.some((line) => line.includes('OFFLINE DEMO MODE'))).toBe(true);
   });
 
   it('connects: a token from the token service, the agent dispatched into the room, its states shown', async () => {

@@ -1,5 +1,6 @@
-import { VOICE_AGENT_EVENTS, type VoiceAgentEvent } from '@voice-agent/widget/events';
+import type { VoiceAgentEvent } from '@voice-agent/widget/events';
 import type { Page } from 'playwright-core';
+import type { AudioTaps } from '../page-audio/audio-taps.js';
 
 /** A widget event as the page saw it. */
 export interface RecordedEvent {
@@ -8,13 +9,15 @@ export interface RecordedEvent {
 }
 
 /**
- * Runs in the page before its scripts. Keeps every widget event (`eventTypes`) in order, and
- * measures every remote audio track the page receives (an AnalyserNode on each track of
- * every RTCPeerConnection): `agentAudioPeak` is the loudest RMS heard since the last reset.
+ * Runs in the page before its scripts, after `installAudioTaps`, as
+ * `context.addInitScript(recordInPage, VOICE_AGENT_EVENTS)` (serialized into the page: the
+ * list comes as its argument). Keeps every widget event (`eventTypes`) in order, and
+ * measures every remote audio track the page receives: `agentAudioPeak` is the loudest RMS
+ * heard since the last reset.
  * Both are what a visitor observes, independent of the widget's internals.
  */
-function record(eventTypes: readonly string[]): void {
-  const scope = window as unknown as Record<string, unknown>;
+export function recordInPage(eventTypes: readonly string[]): void {
+  const scope = window as unknown as Record<string, unknown> & { audioTaps: AudioTaps };
   const events: { type: string; detail: unknown }[] = [];
   scope.widgetEvents = events;
   for (const type of eventTypes) {
@@ -26,42 +29,10 @@ function record(eventTypes: readonly string[]): void {
   scope.resetAgentAudioPeak = () => {
     scope.agentAudioPeak = 0;
   };
-  const meter = (track: MediaStreamTrack) => {
-    const context = new AudioContext();
-    const analyser = context.createAnalyser();
-    analyser.fftSize = 2048;
-    context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
-    const samples = new Float32Array(analyser.fftSize);
-    const timer = setInterval(() => {
-      if (track.readyState === 'ended') {
-        clearInterval(timer);
-        void context.close();
-        return;
-      }
-      analyser.getFloatTimeDomainData(samples);
-      let sum = 0;
-      for (const sample of samples) sum += sample * sample;
-      const rms = Math.sqrt(sum / samples.length);
-      scope.agentAudioPeak = Math.max(Number(scope.agentAudioPeak), rms);
-    }, 50);
-  };
-  const Native = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends Native {
-    constructor(configuration?: RTCConfiguration) {
-      super(configuration);
-      this.addEventListener('track', (event) => {
-        if (event.track.kind === 'audio') meter(event.track);
-      });
-    }
-  };
+  scope.audioTaps.meter('remote', { fftSize: 2048, intervalMs: 50 }, (rms) => {
+    scope.agentAudioPeak = Math.max(Number(scope.agentAudioPeak), rms);
+  });
 }
-
-/**
- * The page recorder, for `context.addInitScript(recordInPage)`: `record` called with the
- * widget's event list. Serialized into the page, so the list is its argument, written in
- * the way Playwright writes `addInitScript(fn, arg)`.
- */
-export const recordInPage = { content: `(${record})(${JSON.stringify(VOICE_AGENT_EVENTS)})` };
 
 /** The widget events the page has seen so far, optionally of one type. */
 export async function eventsIn(page: Page, type?: string): Promise<RecordedEvent[]> {

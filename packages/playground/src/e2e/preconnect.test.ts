@@ -1,10 +1,10 @@
-import { type LaunchedBrowser, launchChromium, makeSpeechWav, waitFor } from '@voice-agent/testing';
+import { makeSpeechWav, waitFor } from '@voice-agent/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEARD_CAPTION } from '../demo/conversation.js';
-import { type Playground, startPlayground } from '../playground.js';
-import { offlineEnv } from './env.js';
-import { eventsIn, recordInPage } from './page-recorder.js';
+import type { Playground } from '../playground.js';
+import { type OfflineStack, startOfflineStack } from './offline-stack.js';
+import { eventsIn } from './page-recorder.js';
 import { inputLevels } from './stand-in-audio.js';
 
 // Issue 5: nothing the visitor says between the click and the agent joining is lost. The fake
@@ -18,38 +18,21 @@ const SPEECH_LEVEL = 0.02;
 /** How long the agent is held after the click: the speech (under 1.5 s) is long over. */
 const AGENT_HELD_MS = 3_500;
 
+let stack: OfflineStack;
 let playground: Playground;
-let browser: LaunchedBrowser;
 let page: Page;
-const logs: string[] = [];
-
-function standIn() {
-  if (!playground.standIn) throw new Error('the playground is not in offline demo mode');
-  return playground.standIn;
-}
-
-function devServer() {
-  if (!playground.devServer) throw new Error('the playground has no dev server');
-  return playground.devServer;
-}
+const standIn = () => stack.standIn();
+const devServer = () => stack.devServer();
 
 beforeAll(async () => {
   // Silence after the speech outlasts the test: the fake microphone loops its file.
-  const microphone = await makeSpeechWav(SPOKEN, { padSeconds: 60 });
-  [playground, browser] = await Promise.all([
-    startPlayground({ env: offlineEnv(), log: (line) => logs.push(line) }),
-    launchChromium({ fakeAudioCapture: microphone }),
-  ]);
-  await browser.context.addInitScript(recordInPage);
-  page = await browser.context.newPage();
-  await page.goto(playground.url);
-  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+  stack = await startOfflineStack(await makeSpeechWav(SPOKEN, { padSeconds: 60 }));
+  ({ playground, page } = stack);
 });
 
 afterAll(async () => {
   if (playground?.worker.pid) process.kill(playground.worker.pid, 'SIGCONT');
-  await browser?.close();
-  await playground?.close();
+  await stack?.close();
 });
 
 describe('pre-connect audio, end to end', () => {
@@ -81,6 +64,8 @@ describe('pre-connect audio, end to end', () => {
         ),
       { what: 'the caption of the early speech', timeoutMs: 20_000 },
     );
-    expect(logs.some((line) => line.includes('pre-connect audio buffer received'))).toBe(true);
+    expect(stack.logs.some((line) => line.includes('pre-connect audio buffer received'))).toBe(
+      true,
+    );
   });
 });

@@ -1,5 +1,16 @@
 import { css } from 'lit';
 
+/** The dark theme's defaults: for `theme="dark"`, and for a dark system unless `theme="light"`. */
+const darkPalette = css`
+  --_bg: var(--voice-agent-background, #16181d);
+  --_fg: var(--voice-agent-foreground, #e8eaed);
+  --_muted: var(--voice-agent-muted-foreground, #a8b0ba);
+  --_border: var(--voice-agent-border-color, #3a3f47);
+  --_danger: var(--voice-agent-danger, #ff8a80);
+  --_accent: var(--voice-agent-accent, #8b8cf8);
+  --_on-accent: var(--voice-agent-accent-foreground, #0d0d1a);
+`;
+
 /**
  * Public custom properties are `--voice-agent-*` (documented defaults below); private ones are
  * `--_*`. `all: initial` on the host stops the page's inherited styles from leaking in.
@@ -39,23 +50,11 @@ export const styles = css`
     display: none;
   }
   :host([theme='dark']) {
-    --_bg: var(--voice-agent-background, #16181d);
-    --_fg: var(--voice-agent-foreground, #e8eaed);
-    --_muted: var(--voice-agent-muted-foreground, #a8b0ba);
-    --_border: var(--voice-agent-border-color, #3a3f47);
-    --_danger: var(--voice-agent-danger, #ff8a80);
-    --_accent: var(--voice-agent-accent, #8b8cf8);
-    --_on-accent: var(--voice-agent-accent-foreground, #0d0d1a);
+    ${darkPalette}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --_bg: var(--voice-agent-background, #16181d);
-      --_fg: var(--voice-agent-foreground, #e8eaed);
-      --_muted: var(--voice-agent-muted-foreground, #a8b0ba);
-      --_border: var(--voice-agent-border-color, #3a3f47);
-      --_danger: var(--voice-agent-danger, #ff8a80);
-      --_accent: var(--voice-agent-accent, #8b8cf8);
-      --_on-accent: var(--voice-agent-accent-foreground, #0d0d1a);
+      ${darkPalette}
     }
   }
   *,
