@@ -1,4 +1,5 @@
 import { waitFor } from '@voice-agent/testing';
+import type { VoiceAgentStateEvent } from '@voice-agent/widget';
 import type { Page } from 'playwright-core';
 import type { Playground } from '../playground.js';
 import { AGENT_CONFIG } from '../playground.js';
@@ -34,8 +35,8 @@ export async function connectTimes(
         performance.clearResourceTimings();
         return new Promise<ConnectSample>((resolve) => {
           const started = performance.now();
-          const onState = (event: Event) => {
-            const { state } = (event as CustomEvent<{ state: string }>).detail;
+          const onState = (event: VoiceAgentStateEvent) => {
+            const { state } = event.detail;
             if (state !== 'listening' && state !== 'thinking' && state !== 'speaking') return;
             widget.removeEventListener('voice-agent-state', onState);
             const total = performance.now() - started;

@@ -1,4 +1,6 @@
 import { type Reaction, tonePcm } from '@voice-agent/agent/testing';
+// Types only: the widget's events on `document.querySelector('voice-agent')`.
+import type {} from '@voice-agent/widget';
 import type { Page } from 'playwright-core';
 import type { Playground } from '../playground.js';
 import { endSession } from './connect.js';
@@ -72,7 +74,7 @@ export async function voiceTurns(
       new Promise<void>((resolve) => {
         const widget = document.querySelector('voice-agent');
         widget?.addEventListener('voice-agent-state', (event) => {
-          if ((event as CustomEvent<{ state: string }>).detail.state === 'listening') resolve();
+          if (event.detail.state === 'listening') resolve();
         });
         void widget?.start();
       }),
