@@ -4,6 +4,7 @@ import type { ConnectSample } from './connect.js';
 import type { Size } from './sizes.js';
 import { ms, percentile } from './stats.js';
 import type { TokenRatio } from './token-ratio.js';
+import type { Usage } from './usage.js';
 import type { VoiceTurns } from './voice.js';
 
 /** Whatever sections ran. */
@@ -127,10 +128,20 @@ function voiceSection({ voice, floor }: BenchResults): string {
   ].join('\n');
 }
 
+/** CPU, memory, and what each session adds over `idle`: (level − idle) / sessions. */
+function usageCells(usage: Usage, idle: Usage, sessions: number): string[] {
+  const cpu = (usage.cpu - idle.cpu) / sessions;
+  const mb = (usage.rssMb - idle.rssMb) / sessions;
+  return [
+    usage.cpu.toFixed(2),
+    usage.rssMb.toFixed(0),
+    `${cpu.toFixed(3)} cores, ${mb.toFixed(0)} MB`,
+  ];
+}
+
 function capacitySection({ capacity }: BenchResults): string {
   if (!capacity) return '';
   const { idle, levels } = capacity;
-  const perSession = (value: number, base: number, n: number) => (value - base) / n;
   const doubled = doublingLevel(levels);
   return [
     '## Capacity',
@@ -165,12 +176,8 @@ function capacitySection({ capacity }: BenchResults): string {
         l.delays.length,
         p(l.delays, 50),
         p(l.delays, 95),
-        l.worker.cpu.toFixed(2),
-        l.worker.rssMb.toFixed(0),
-        `${perSession(l.worker.cpu, idle.worker.cpu, l.sessions).toFixed(3)} cores, ${perSession(l.worker.rssMb, idle.worker.rssMb, l.sessions).toFixed(0)} MB`,
-        l.devServer.cpu.toFixed(2),
-        l.devServer.rssMb.toFixed(0),
-        `${perSession(l.devServer.cpu, idle.devServer.cpu, l.sessions).toFixed(3)} cores, ${perSession(l.devServer.rssMb, idle.devServer.rssMb, l.sessions).toFixed(0)} MB`,
+        ...usageCells(l.worker, idle.worker, l.sessions),
+        ...usageCells(l.devServer, idle.devServer, l.sessions),
       ]),
     ),
     '',

@@ -64,6 +64,17 @@ async function joinAgent(roomName: string): Promise<AgentParticipant> {
   return agent;
 }
 
+/** An agent in `roomName` showing `state`, and a page whose visitor started a call with it. */
+async function startedCall(roomName: string, state: 'listening' | 'speaking', label: string) {
+  const agent = await joinAgent(roomName);
+  await agent.setState(state);
+  const page = await openCall(roomName);
+  const widget = page.locator('voice-agent');
+  await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
+  await widget.getByRole('status').filter({ hasText: label }).waitFor();
+  return { agent, page, widget };
+}
+
 function widgetState(page: Page) {
   return page.evaluate(() => document.querySelector('voice-agent')?.state);
 }
@@ -245,24 +256,14 @@ describe('a call against the development server', () => {
   });
 
   it('ends the call and says so when the agent leaves', async () => {
-    const agent = await joinAgent('leave-room');
-    await agent.setState('listening');
-    const page = await openCall('leave-room');
-    const widget = page.locator('voice-agent');
-    await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
-    await widget.getByRole('status').filter({ hasText: 'Listening' }).waitFor();
+    const { agent, page, widget } = await startedCall('leave-room', 'listening', 'Listening');
     await agent.leave();
     await widget.getByRole('status').filter({ hasText: 'The assistant left the call.' }).waitFor();
     expect(await waitForEvents(page, 'voice-agent-ended')).toEqual([{ reason: 'agent_left' }]);
   });
 
   it('ends cleanly while a caption is still streaming, with no page error', async () => {
-    const agent = await joinAgent('cut-room');
-    await agent.setState('speaking');
-    const page = await openCall('cut-room');
-    const widget = page.locator('voice-agent');
-    await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
-    await widget.getByRole('status').filter({ hasText: 'Speaking' }).waitFor();
+    const { agent, page, widget } = await startedCall('cut-room', 'speaking', 'Speaking');
     const writer = await agent.openCaption('cut-1');
     await writer.write('Half a sen');
     await widget.locator('[part~="caption-agent"]', { hasText: 'Half a sen' }).waitFor();
