@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-import { resolveOptions } from './cli/options.js';
+import { resolveOptions, USAGE, wantsHelp } from './cli/options.js';
 import { startDevServer } from './server/dev-server.js';
 
 async function main(): Promise<void> {
-  const options = resolveOptions(process.argv.slice(2), process.env);
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return;
+  }
+  const options = resolveOptions(argv, process.env);
   const server = await startDevServer(options);
   console.log(`voice-agent-devserver: LiveKit-compatible development server on ${server.url}`);
   for (const [key, secret] of Object.entries(server.keys)) {

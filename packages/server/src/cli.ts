@@ -11,6 +11,18 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+const USAGE = `Usage: voice-agent-server
+
+A LiveKit token service: POST /token, GET /healthz. Configured by the environment:
+  LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET   required
+  ALLOWED_ORIGINS        page origins allowed to ask for tokens, "," between them
+  AGENT_NAME             agent names a token may dispatch, the first is the default
+  TOKEN_TTL              token lifetime in seconds
+  RATE_LIMIT_PER_MINUTE  token requests per client and minute, 0 for no limit
+  TRUST_PROXY_HEADER     header carrying the client address behind a proxy
+  PORT                   default ${DEFAULT_PORT}, 0 picks a free port
+  HOST                   interface to listen on, default all`;
+
 function start(): void {
   const env = process.env;
   const missing = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'].filter(
@@ -42,4 +54,6 @@ function start(): void {
   process.once('SIGTERM', stop);
 }
 
-start();
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) console.log(USAGE);
+else start();

@@ -5,8 +5,8 @@ import { AccessToken } from 'livekit-server-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseKeys, resolveOptions } from './options.js';
 
-// The built bin: `npm test` builds before it runs the tests.
-const BIN = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+// The committed launcher npm links as the bin; it runs dist/cli.js, which `npm test` builds first.
+const BIN = fileURLToPath(new URL('../../bin/voice-agent-devserver.js', import.meta.url));
 
 describe('command line options', () => {
   it('defaults to LiveKit dev conventions: port 7880, devkey: secret', () => {
@@ -41,6 +41,19 @@ describe('voice-agent-devserver bin', () => {
   let child: ChildProcess | undefined;
   afterEach(() => {
     child?.kill('SIGKILL');
+  });
+
+  it('prints its usage for --help and exits with status 0 without listening', async () => {
+    child = spawn(process.execPath, [BIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(output).toContain('Usage: voice-agent-devserver');
+    expect(output).toContain('--keys');
+    expect(output).not.toContain('ws://');
   });
 
   it('prints its URL and keys, accepts tokens signed with them, and exits cleanly on SIGTERM', async () => {

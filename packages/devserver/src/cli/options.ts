@@ -30,6 +30,21 @@ export function parseKeys(text: string): Record<string, string> {
   return keys;
 }
 
+/** What `voice-agent-devserver --help` prints. */
+export const USAGE = `Usage: voice-agent-devserver [--port <n>] [--keys "<key>: <secret>"] [--host <address>]
+
+  --port   port to listen on, 0 picks a free port (env PORT, default ${DEFAULT_PORT})
+  --keys   API keys as livekit-server takes them, "," between pairs
+           (env LIVEKIT_KEYS, default "devkey: secret")
+  --host   interface to listen on (default 127.0.0.1)
+
+A LiveKit-compatible server for local development and tests: not a production SFU.`;
+
+/** Whether the command line asks for the usage (`--help`, `-h`) instead of a server. */
+export function wantsHelp(argv: string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 export interface CliOptions {
   port: number;
   host: string;
