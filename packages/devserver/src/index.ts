@@ -1,4 +1,5 @@
 export { type ParticipantGrant, TokenError, type TokenErrorCode } from './auth/token.js';
+export { WERIFT_VERSION, WeriftFixError } from './rtc/werift-fixes.js';
 export {
   DEFAULT_KEYS,
   DEFAULT_PORT,

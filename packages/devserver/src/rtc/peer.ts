@@ -8,6 +8,10 @@ import {
   useSdesMid,
   useVP8,
 } from 'werift';
+import { applyWeriftFixes } from './werift-fixes.js';
+
+// Before any peer connection exists: the fixes apply to every werift peer in this process.
+applyWeriftFixes();
 
 /** A section the client sends on: a track it publishes. */
 export interface PublishedSection {

@@ -1,13 +1,16 @@
 import dgram from 'node:dgram';
 import { promises as dns } from 'node:dns';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { waitFor } from '@voice-agent/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RTCDataChannel, RTCPeerConnection, SessionDescription } from 'werift';
 import { createPeerConnection } from './peer.js';
+import { WERIFT_VERSION } from './werift-fixes.js';
 
-// Each test here fails on stock werift 0.24.4 and passes with patches/werift+0.24.4.patch.
+// Each test here fails on stock werift 0.24.4 and passes with werift-fixes.ts, which peer.ts
+// applies on import (checked by turning each fix off once).
 
 const peers: RTCPeerConnection[] = [];
 afterEach(async () => {
@@ -46,7 +49,14 @@ function withExtraAudioSection(sdp: string, mid: string): string {
   return `${[bundled, ...sections.map((s) => s.trimEnd()), extra.trimEnd()].join('\r\n')}\r\n`;
 }
 
-describe('werift fixes (patch-package)', () => {
+describe('werift fixes (applied at run time)', () => {
+  it('are written for the werift version the package pins', () => {
+    const manifest = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    );
+    expect(manifest.dependencies.werift).toBe(WERIFT_VERSION);
+  });
+
   it('answers a section it cannot use as inactive on port 9, not rejected on port 0 inside BUNDLE', async () => {
     const client = clientPeer();
     const server = track(createPeerConnection());
