@@ -13,8 +13,16 @@ import {
   Track,
 } from 'livekit-client';
 import { VoiceAgentError } from '../errors/errors.js';
-import { isActive, nextState, type SessionEvent, type VoiceAgentState } from '../state/state.js';
-import { fetchConnectionDetails } from '../token/token.js';
+import {
+  type AgentStatus,
+  isActive,
+  MODEL_STATUS,
+  MODEL_STATUS_ATTRIBUTE,
+  nextState,
+  type SessionEvent,
+  type VoiceAgentState,
+} from '../state/state.js';
+import { fetchConnectionDetails, TOKEN_CREDENTIALS } from '../token/token.js';
 import { TOOL_PROTOCOL } from '../tools/tools.js';
 import {
   speakerOf,
@@ -96,6 +104,17 @@ export class SessionController implements ReactiveController {
       this.#fail(new VoiceAgentError('invalid_config', 'Set token-url to your token service.'));
       return;
     }
+    if (!TOKEN_CREDENTIALS.includes(this.#host.tokenCredentials)) {
+      const value = JSON.stringify(this.#host.tokenCredentials);
+      const expected = TOKEN_CREDENTIALS.join(', ');
+      this.#fail(
+        new VoiceAgentError(
+          'invalid_config',
+          `token-credentials ${value} is not one of ${expected}.`,
+        ),
+      );
+      return;
+    }
 
     const room = new Room({
       audioCaptureDefaults: {
@@ -131,6 +150,8 @@ export class SessionController implements ReactiveController {
         tokenUrl: this.#host.tokenUrl,
         agentName: this.#host.agentName || undefined,
         participantName: this.#host.participantName || undefined,
+        credentials: this.#host.tokenCredentials,
+        headers: this.#host.tokenHeaders,
       });
       if (room !== this.#room) return;
       const microphone = options.muted
@@ -203,7 +224,10 @@ export class SessionController implements ReactiveController {
         }
       })
       .on(RoomEvent.ParticipantDisconnected, (participant) => {
-        if (participant === this.#agent) void this.end('agent_left');
+        if (participant !== this.#agent) return;
+        // An agent that gave up on its model says so before it leaves.
+        if (this.#agentStatus().model === MODEL_STATUS.failed) this.#modelFailed();
+        else void this.end('agent_left');
       })
       .on(RoomEvent.TrackSubscribed, (track, _publication, participant) =>
         this.#onTrack(track, participant),
@@ -212,7 +236,7 @@ export class SessionController implements ReactiveController {
       .on(RoomEvent.SignalReconnecting, () => this.#onReconnecting())
       .on(RoomEvent.Reconnected, () => {
         this.reconnecting = false;
-        this.#transition({ type: 'agent-state', value: this.#agentState() });
+        this.#transition({ type: 'agent', ...this.#agentStatus() });
       })
       .on(RoomEvent.Disconnected, (reason) => {
         if (room !== this.#room) return;
@@ -225,15 +249,28 @@ export class SessionController implements ReactiveController {
 
   #onReconnecting(): void {
     this.reconnecting = true;
-    this.#transition({ type: 'reconnecting' });
+    this.#transition({ type: 'connection-lost' });
   }
 
   #onParticipant(participant: Participant): void {
     if (participant.kind !== ParticipantKind.AGENT) return;
     this.#agent = participant as RemoteParticipant;
-    const ready = participant.attributes[AGENT_STATE_ATTRIBUTE] !== undefined;
-    if (ready && !this.#stopWatchingTools) this.#agentReady();
-    if (!this.reconnecting) this.#transition({ type: 'agent-state', value: this.#agentState() });
+    const status = this.#agentStatus();
+    if (status.model === MODEL_STATUS.failed) {
+      this.#modelFailed();
+      return;
+    }
+    if (status.state !== undefined && !this.#stopWatchingTools) this.#agentReady();
+    if (!this.reconnecting) this.#transition({ type: 'agent', ...status });
+  }
+
+  #modelFailed(): void {
+    this.#fail(
+      new VoiceAgentError(
+        'model_unavailable',
+        'The agent lost its model and could not restore it.',
+      ),
+    );
   }
 
   /** The agent has its session: stop the join timer and declare the page's tools. */
@@ -318,12 +355,13 @@ export class SessionController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  #agentState(): string | undefined {
-    return this.#agent?.attributes[AGENT_STATE_ATTRIBUTE];
+  #agentStatus(): AgentStatus {
+    const attributes = this.#agent?.attributes ?? {};
+    return { state: attributes[AGENT_STATE_ATTRIBUTE], model: attributes[MODEL_STATUS_ATTRIBUTE] };
   }
 
   #agentMissing(room: Room): void {
-    if (room !== this.#room || this.#agentState() !== undefined) return;
+    if (room !== this.#room || this.#agentStatus().state !== undefined) return;
     const seconds = Math.round(this.#host.agentTimeout / 1000);
     this.#fail(new VoiceAgentError('agent_timeout', `No agent joined within ${seconds} s.`));
   }
