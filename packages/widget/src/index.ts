@@ -5,6 +5,7 @@ export { defineVoiceAgent } from './define/define.js';
 export { ERROR_CODES, VoiceAgentError, type VoiceAgentErrorCode } from './errors/errors.js';
 export { LANGUAGES, type MessageOverrides, type Messages } from './i18n/i18n.js';
 export { STATES, type VoiceAgentState } from './state/state.js';
+export type { TokenCredentials, TokenHeaders } from './token/token.js';
 export { type ClientTool, type JsonSchema, TOOL_PROTOCOL } from './tools/tools.js';
 export type { Speaker, TranscriptSegment } from './transcript/transcript.js';
 export { VERSION } from './version.js';

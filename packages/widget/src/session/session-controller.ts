@@ -14,7 +14,7 @@ import {
 } from 'livekit-client';
 import { VoiceAgentError } from '../errors/errors.js';
 import { isActive, nextState, type SessionEvent, type VoiceAgentState } from '../state/state.js';
-import { fetchConnectionDetails } from '../token/token.js';
+import { fetchConnectionDetails, TOKEN_CREDENTIALS } from '../token/token.js';
 import { TOOL_PROTOCOL } from '../tools/tools.js';
 import {
   speakerOf,
@@ -96,6 +96,17 @@ export class SessionController implements ReactiveController {
       this.#fail(new VoiceAgentError('invalid_config', 'Set token-url to your token service.'));
       return;
     }
+    if (!TOKEN_CREDENTIALS.includes(this.#host.tokenCredentials)) {
+      const value = JSON.stringify(this.#host.tokenCredentials);
+      const expected = TOKEN_CREDENTIALS.join(', ');
+      this.#fail(
+        new VoiceAgentError(
+          'invalid_config',
+          `token-credentials ${value} is not one of ${expected}.`,
+        ),
+      );
+      return;
+    }
 
     const room = new Room({
       audioCaptureDefaults: {
@@ -131,6 +142,8 @@ export class SessionController implements ReactiveController {
         tokenUrl: this.#host.tokenUrl,
         agentName: this.#host.agentName || undefined,
         participantName: this.#host.participantName || undefined,
+        credentials: this.#host.tokenCredentials,
+        headers: this.#host.tokenHeaders,
       });
       if (room !== this.#room) return;
       const microphone = options.muted

@@ -1,4 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
+import type { TokenCredentials, TokenHeaders } from '../token/token.js';
 import type { ToolRegistry } from '../tools/tools.js';
 
 /**
@@ -10,6 +11,8 @@ export interface SessionHost extends ReactiveControllerHost, HTMLElement {
   tokenUrl: string;
   agentName: string;
   participantName: string;
+  tokenCredentials: TokenCredentials;
+  tokenHeaders: TokenHeaders | undefined;
   agentTimeout: number;
   readonly tools: ToolRegistry;
   /** Where the controller puts the agent's `<audio>` element. */
