@@ -46,9 +46,25 @@ export {
   type SignatureFailure,
   signRequest,
   TIMESTAMP_HEADER,
+  type VerifiedRequest,
   type VerifySignatureOptions,
   verifySignature,
 } from './tools/signature.js';
+export {
+  type PersonaTarget,
+  personaFor,
+  renderPersona,
+  VISITOR_DATA_NOTE,
+} from './visitor/persona.js';
+export {
+  parseVisitor,
+  VISITOR_ATTRIBUTE,
+  type Visitor,
+  type VisitorClaim,
+  type VoiceAgentUserData,
+  visitorOf,
+  visitorOfParticipant,
+} from './visitor/visitor.js';
 export {
   type AgentEnvironment,
   createRealtimeModel,

@@ -6,11 +6,16 @@ const RATES = { single: 90, double: 120 };
 const backend = process.env.PLAYGROUND_BACKEND_URL ?? 'http://127.0.0.1:8788';
 
 export default defineAgentConfig({
+  // {{visitor.…}} is the signed-in visitor from the token (the example site's login); the
+  // text after | is what an anonymous visitor gets.
   instructions:
     'You are Ada, the concierge of Hotel Example. Be brief and warm. You can tell room ' +
-    'rates, book a table in the restaurant, and repaint the page the visitor is on.',
+    'rates, book a table in the restaurant, look up the status of the visitor’s own orders ' +
+    'from the hotel shop, and repaint the page the visitor is on. You are talking to ' +
+    '{{visitor.name|a visitor who is not signed in}} (plan {{visitor.claims.plan|none}}).',
   voice: 'Kore',
-  greeting: 'Hello, I am Ada, the concierge of Hotel Example. How can I help?',
+  greeting:
+    'Hello {{visitor.name|there}}, I am Ada, the concierge of Hotel Example. How can I help?',
   tools: {
     // A server tool: runs inside the agent's job process.
     server: [
@@ -41,6 +46,18 @@ export default defineAgentConfig({
             time: { type: 'string', description: 'HH:MM, 24-hour clock' },
           },
           required: ['guests', 'time'],
+        },
+      },
+      // The backend answers only for the signed-in visitor the request carries (signed).
+      {
+        name: 'order_status',
+        description: 'The status and delivery day of one of the visitor’s own shop orders',
+        url: `${backend}/order-status`,
+        parameters: {
+          type: 'object',
+          properties: {
+            orderId: { type: 'string', description: 'e.g. ORD-1001-A; omit for the latest' },
+          },
         },
       },
     ],

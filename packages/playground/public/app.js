@@ -75,6 +75,29 @@ form.addEventListener('input', (event) => {
 });
 form.addEventListener('submit', (event) => event.preventDefault());
 
+// The example site's login (served by the example backend): its cookie is what the token
+// service's authorize hook reads to sign the visitor into the token.
+const loginForm = document.getElementById('login');
+const accountOutput = document.getElementById('account');
+async function showAccount() {
+  const me = await fetch('/account/me').then((response) => response.json());
+  accountOutput.value = me ? `${me.name} (${me.id})` : 'nobody';
+}
+loginForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  await fetch('/account/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ customer: loginForm.elements.customer.value }),
+  });
+  await showAccount();
+});
+document.getElementById('logout').addEventListener('click', async () => {
+  await fetch('/account/logout', { method: 'POST' });
+  await showAccount();
+});
+await showAccount();
+
 const settings = await fetch('/playground.json').then((response) => response.json());
 widget.setAttribute('agent-name', settings.agentName);
 if (settings.offlineDemo) {

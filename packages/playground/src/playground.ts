@@ -130,7 +130,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     const toolSecret = randomBytes(32).toString('hex');
     const backend = await startExampleBackend(toolSecret);
     stops.push(() => backend.close());
-    log(`example backend (HTTP tool book_table) on ${backend.url}`);
+    log(`example backend (HTTP tools book_table, order_status) on ${backend.url}`);
 
     const worker = spawnWorker({
       config: AGENT_CONFIG,
@@ -157,6 +157,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       apiKey: livekit.apiKey,
       apiSecret: livekit.apiSecret,
       settings: { offlineDemo, agentName },
+      // The example site's login: its cookie tells the token service who the visitor is.
+      authorize: backend.accounts.authorize,
+      siteRoutes: (request, response, path) => backend.accounts.handle(request, response, path),
       ...(options.port === undefined ? {} : { port: options.port }),
       fallbackToFreePort: options.fallbackToFreePort ?? false,
     });

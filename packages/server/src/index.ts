@@ -27,3 +27,12 @@ export {
 } from './rate-limit/store.js';
 export type { AgentRequest, TokenRequestBody } from './request/request.js';
 export { createTokenService, type TokenResponseBody } from './service/service.js';
+export {
+  CLAIM_NAME_PATTERN,
+  MAX_CLAIM_LENGTH,
+  MAX_VISITOR_CLAIMS,
+  MAX_VISITOR_FIELD_LENGTH,
+  VISITOR_ATTRIBUTE,
+  type Visitor,
+  type VisitorClaim,
+} from './visitor/visitor.js';

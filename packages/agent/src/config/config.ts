@@ -1,5 +1,6 @@
 import { llm } from '@livekit/agents';
 import type { z } from 'zod';
+import { unknownPlaceholders } from '../visitor/persona.js';
 import {
   type ClientToolsConfig,
   type ClientToolsInput,
@@ -21,7 +22,11 @@ export type ServerTools = llm.ToolContextLike;
 
 /** The host's agent configuration, as written in `voice-agent.config.ts` or `.json`. */
 export interface AgentConfigInput {
-  /** The persona: system instructions for the model. */
+  /**
+   * The persona: system instructions for the model. May hold `{{visitor.name}}`,
+   * `{{visitor.id}}` and `{{visitor.claims.NAME}}`, each with an optional fallback for
+   * anonymous visitors (`{{visitor.name | the visitor}}`); values go in as quoted data.
+   */
   instructions: string;
   /** Gemini Live model; defaults to {@link DEFAULT_MODEL}. */
   model?: string;
@@ -31,7 +36,7 @@ export interface AgentConfigInput {
   temperature?: number;
   /** BCP-47 language code for speech, e.g. `en-US`. */
   language?: string;
-  /** Something the agent says first, as soon as the session starts. */
+  /** Something the agent says first, as soon as the session starts; placeholders as above. */
   greeting?: string;
   /** Transcribe both sides (captions on `lk.transcription`); default true. */
   transcription?: boolean;
@@ -155,6 +160,14 @@ export function resolveAgentConfig(input: unknown, source = 'config'): AgentConf
     }
     names.add(tool.name);
   });
+  for (const field of ['instructions', 'greeting'] as const) {
+    for (const placeholder of unknownPlaceholders(parsed.data?.[field] ?? '')) {
+      issues.push({
+        path: `config.${field}`,
+        message: `unknown placeholder ${placeholder}: use {{visitor.id}}, {{visitor.name}} or {{visitor.claims.NAME}}, with an optional "| fallback"`,
+      });
+    }
+  }
   if (issues.length > 0 || !parsed.data) throw new ConfigError(issues, source);
   const data = parsed.data;
   return {

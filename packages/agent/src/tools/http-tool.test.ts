@@ -128,6 +128,7 @@ describe('HTTP tools', () => {
       tool: 'book_table',
       arguments: { guests: 4 },
       requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      visitor: null,
     });
     expect(request?.signature).toMatch(/^v1=[0-9a-f]{64}$/);
   });
@@ -156,6 +157,24 @@ describe('HTTP tools', () => {
     expect(
       verifySignature({ secret: TOOL_SECRET, body: '{}', timestamp: null, signature: 'v1=00' }),
     ).toMatchObject({ ok: false, code: 'missing_header' });
+  });
+
+  it('covers the visitor with the signature, and refuses a signed body that is no tool request', () => {
+    const request = captured.find((c) => c.tool === 'book_table');
+    if (!request) throw new Error('no captured request');
+    const forged = JSON.stringify({ ...JSON.parse(request.body), visitor: { id: 'cust-2002' } });
+    expect(verifySignature({ secret: TOOL_SECRET, ...request, body: forged })).toMatchObject({
+      ok: false,
+      code: 'bad_signature',
+    });
+    const notAToolRequest = '{"guests":4}';
+    expect(
+      verifySignature({
+        secret: TOOL_SECRET,
+        body: notAToolRequest,
+        ...signRequest(TOOL_SECRET, notAToolRequest),
+      }),
+    ).toMatchObject({ ok: false, code: 'malformed_body' });
   });
 
   it('reports a timeout to the model', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { llm } from '@livekit/agents';
 import type { HttpToolConfig } from '../config/schema.js';
+import { type Visitor, visitorOf } from '../visitor/visitor.js';
 import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER } from './signature.js';
 
 /** Header naming the tool being called, so one endpoint can serve several tools. */
@@ -47,11 +48,16 @@ export interface HttpToolRequestBody {
   requestId: string;
   /** The model's arguments, as the tool's parameters schema describes them. */
   arguments: Record<string, unknown>;
+  /**
+   * The visitor the agent serves, as the token service signed it at join; `null` when
+   * anonymous. Covered by the signature: the page, the visitor and the model cannot set it.
+   */
+  visitor: Visitor | null;
 }
 
 /**
- * Makes a framework tool that sends the model's arguments as JSON to the host's backend
- * (an {@link HttpToolRequestBody}),
+ * Makes a framework tool that sends the model's arguments and the session's verified visitor
+ * as JSON to the host's backend (an {@link HttpToolRequestBody}),
  * signed with HMAC-SHA256 (see {@link verifySignature}); the parsed response body is the
  * result. Timeouts, non-2xx answers, oversize bodies and network errors become tool errors.
  */
@@ -61,10 +67,16 @@ export function createHttpTool(config: HttpToolConfig, secret: string): llm.Func
     name,
     description: config.description,
     parameters: config.parameters ?? EMPTY_PARAMETERS,
-    execute: async (args: unknown, { abortSignal }) => {
+    execute: async (args: unknown, { abortSignal, ctx }) => {
       // The envelope's unique requestId makes every signature unique, so a backend can
       // reject replays by remembering signatures (see ReplayGuard).
-      const body = JSON.stringify({ tool: name, requestId: randomUUID(), arguments: args ?? {} });
+      const envelope: HttpToolRequestBody = {
+        tool: name,
+        requestId: randomUUID(),
+        arguments: (args ?? {}) as Record<string, unknown>,
+        visitor: visitorOf(ctx),
+      };
+      const body = JSON.stringify(envelope);
       const signed = signRequest(secret, body);
       const signal = AbortSignal.any([abortSignal, AbortSignal.timeout(timeoutMs)]);
       let response: Response;

@@ -1,4 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { parseVisitor, type Visitor } from '../visitor/visitor.js';
+import type { HttpToolRequestBody } from './http-tool.js';
 
 /** Header with the Unix time (seconds) the request was signed at. */
 export const TIMESTAMP_HEADER = 'X-Voice-Agent-Timestamp';
@@ -43,9 +45,22 @@ export type SignatureFailure =
   | 'malformed_header'
   | 'stale_timestamp'
   | 'bad_signature'
-  | 'replayed';
+  | 'replayed'
+  | 'malformed_body';
 
-export type SignatureCheck = { ok: true } | { ok: false; code: SignatureFailure; message: string };
+/**
+ * A verified request: the parsed body, and the visitor the agent serves (`null` when
+ * anonymous), which the signature covers: only the agent can have written it.
+ */
+export interface VerifiedRequest {
+  ok: true;
+  request: HttpToolRequestBody;
+  visitor: Visitor | null;
+}
+
+export type SignatureCheck =
+  | VerifiedRequest
+  | { ok: false; code: SignatureFailure; message: string };
 
 export interface VerifySignatureOptions {
   /** The shared secret (the worker's `VOICE_AGENT_TOOL_SECRET`). */
@@ -64,15 +79,37 @@ export interface VerifySignatureOptions {
   nowSeconds?: number;
 }
 
+/** The envelope of a correctly signed body, or undefined when it is not one. */
+function envelopeOf(body: string | Uint8Array): HttpToolRequestBody | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const { tool, requestId, arguments: args, visitor } = (parsed ?? {}) as Record<string, unknown>;
+  if (typeof tool !== 'string' || typeof requestId !== 'string') return undefined;
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) return undefined;
+  return {
+    tool,
+    requestId,
+    arguments: args as Record<string, unknown>,
+    visitor: visitor == null ? null : parseVisitor(JSON.stringify(visitor)),
+  };
+}
+
 /**
  * Verifies an HTTP tool request on the host's backend: the HMAC-SHA256 signature over
  * `${timestamp}.${body}`, the timestamp's freshness and, with a {@link ReplayGuard}, replays.
+ * On success it returns the parsed body and the visitor the agent serves.
  * @example
  * ```ts
  * const check = verifySignature({ secret, body: rawBody,
  *   timestamp: req.headers['x-voice-agent-timestamp'],
  *   signature: req.headers['x-voice-agent-signature'], replayGuard });
  * if (!check.ok) return res.status(401).send(check.code);
+ * if (!check.visitor) return res.json({ error: 'Please sign in first.' });
+ * const orders = await ordersOf(check.visitor.id);
  * ```
  */
 export function verifySignature(options: VerifySignatureOptions): SignatureCheck {
@@ -96,8 +133,12 @@ export function verifySignature(options: VerifySignatureOptions): SignatureCheck
   if (!timingSafeEqual(expected, Buffer.from(match[1], 'hex'))) {
     return { ok: false, code: 'bad_signature', message: 'signature does not match' };
   }
+  const request = envelopeOf(options.body);
+  if (!request) {
+    return { ok: false, code: 'malformed_body', message: 'not a voice agent tool request' };
+  }
   if (options.replayGuard && !options.replayGuard.remember(match[1], now)) {
     return { ok: false, code: 'replayed', message: 'this request was already accepted' };
   }
-  return { ok: true };
+  return { ok: true, request, visitor: request.visitor };
 }

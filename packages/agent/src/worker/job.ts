@@ -8,6 +8,7 @@ import { prependToSessionInput } from '../preconnect/input.js';
 import { DECLARE_TOOLS_METHOD, DeclarationPayloadError } from '../tools/client-tools.js';
 import { LiveKitRpcTransport } from '../tools/client-transport.js';
 import type { ToolRegistry } from '../tools/registry.js';
+import { visitorOfParticipant } from '../visitor/visitor.js';
 import { agentEnvironment } from './environment.js';
 import { createVoiceAgentSession } from './session.js';
 
@@ -51,6 +52,11 @@ async function entry(ctx: JobContext): Promise<void> {
   const local = room.localParticipant;
   if (!local) throw new Error('connected without a local participant');
 
+  // Who the visitor is: read once, from the attributes the signed token gave them at join
+  // (they cannot update them), before the persona and the tools are built.
+  const participant = await ctx.waitForParticipant();
+  const verifiedVisitor = visitorOfParticipant(participant);
+
   // The page that declared the tools is the one that runs them.
   let visitor: string | undefined;
   const transport = new LiveKitRpcTransport(local, () => visitor);
@@ -58,6 +64,7 @@ async function entry(ctx: JobContext): Promise<void> {
     config,
     agentEnvironment(),
     transport,
+    verifiedVisitor,
   );
   room.on(RoomEvent.ParticipantDisconnected, (participant) => {
     if (participant.identity === visitor) visitor = undefined;
@@ -85,6 +92,7 @@ async function entry(ctx: JobContext): Promise<void> {
       closeOnDisconnect: true,
       audioSampleRate: SESSION_PCM_FORMAT.sampleRate,
       audioNumChannels: SESSION_PCM_FORMAT.numChannels,
+      participantIdentity: participant.identity,
     },
     outputOptions: { transcriptionEnabled: config.transcription },
   });

@@ -5,6 +5,8 @@ import type { ClientToolTransport } from '../tools/client-transport.js';
 import { guardTool } from '../tools/guard.js';
 import { createHttpTool } from '../tools/http-tool.js';
 import { ToolRegistry } from '../tools/registry.js';
+import { personaFor } from '../visitor/persona.js';
+import type { Visitor, VoiceAgentUserData } from '../visitor/visitor.js';
 
 /** Secrets and endpoints the worker reads from its environment. */
 export interface AgentEnvironment {
@@ -80,15 +82,20 @@ export const GREETING_DECLARATION_WAIT_MS = 3_000;
 /**
  * Builds the AgentSession for one room: Gemini Live through the Google plugin, the
  * configured server and HTTP tools, and a registry for the page's client tools.
+ * `visitor` is the verified visitor (`null`: anonymous): it fills the persona's
+ * `{{visitor.…}}` placeholders and is the session's `userData`, which tools read.
  */
 export function createVoiceAgentSession(
-  config: AgentConfig,
+  configured: AgentConfig,
   env: AgentEnvironment,
   transport: ClientToolTransport,
+  visitor: Visitor | null = null,
 ): VoiceAgentSession {
+  const config = personaFor(configured, visitor);
   const baseTools = createBaseTools(config, env.toolSecret);
   const agent = new voice.Agent({ instructions: config.instructions, tools: baseTools });
-  const session = new voice.AgentSession({ llm: createRealtimeModel(config, env) });
+  const userData: VoiceAgentUserData = { visitor };
+  const session = new voice.AgentSession({ llm: createRealtimeModel(config, env), userData });
   const tools = new ToolRegistry({
     baseTools,
     policy: config.clientTools,

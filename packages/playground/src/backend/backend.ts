@@ -7,6 +7,8 @@ import {
   TIMESTAMP_HEADER,
   verifySignature,
 } from '@voice-agent/agent';
+import { DemoAccounts } from './accounts.js';
+import { orderStatus } from './orders.js';
 
 /** What the example backend saw for one request. */
 export interface BackendRequest {
@@ -15,14 +17,25 @@ export interface BackendRequest {
   verdict: string;
   /** The tool arguments, when the signature verified. */
   arguments?: Record<string, unknown>;
+  /** The id of the visitor the agent serves, when signed in and the signature verified. */
+  visitor?: string;
 }
 
-/** The example backend: a restaurant that books tables for the agent's HTTP tool. */
+/** Paths of the HTTP tools: the playground's agent config names the same ones. */
+const TOOL_PATHS = ['/book-table', '/order-status'];
+
+/**
+ * The example backend: the hotel's restaurant books tables and its shop answers order
+ * questions for the agent's HTTP tools; its login (`accounts`) sets the cookie that the
+ * token service's `authorize` hook reads.
+ */
 export interface ExampleBackend {
-  /** `http://127.0.0.1:PORT`: the agent config appends `/book-table`. */
+  /** `http://127.0.0.1:PORT`: the agent config appends `/book-table` and `/order-status`. */
   url: string;
-  /** Every request, in order of arrival. */
+  /** Every tool request, in order of arrival. */
   requests: BackendRequest[];
+  /** The site's login: mounted on the page's origin, and the token service's hook. */
+  accounts: DemoAccounts;
   close(): Promise<void>;
 }
 
@@ -67,11 +80,12 @@ function bookTable(args: Record<string, unknown>): Record<string, unknown> {
 export async function startExampleBackend(secret: string, port = 0): Promise<ExampleBackend> {
   const requests: BackendRequest[] = [];
   const replayGuard = new ReplayGuard();
+  const accounts = new DemoAccounts();
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://backend').pathname;
     const reply = (status: number, body: unknown) =>
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (request.method !== 'POST' || path !== '/book-table') {
+    if (request.method !== 'POST' || !TOOL_PATHS.includes(path)) {
       reply(404, { error: 'not_found' });
       return;
     }
@@ -93,10 +107,16 @@ export async function startExampleBackend(secret: string, port = 0): Promise<Exa
           reply(401, { error: check.code });
           return;
         }
-        const parsed = JSON.parse(body.toString('utf8')) as { arguments?: Record<string, unknown> };
-        const args = parsed.arguments ?? {};
-        requests.push({ path, verdict: 'ok', arguments: args });
-        reply(200, bookTable(args));
+        // The visitor comes from the signed body: the agent read it from the token.
+        const { visitor, request: toolRequest } = check;
+        const args = toolRequest.arguments;
+        requests.push({
+          path,
+          verdict: 'ok',
+          arguments: args,
+          ...(visitor ? { visitor: visitor.id } : {}),
+        });
+        reply(200, path === '/order-status' ? orderStatus(visitor, args) : bookTable(args));
       },
       () => reply(400, { error: 'bad_request' }),
     );
@@ -108,6 +128,7 @@ export async function startExampleBackend(secret: string, port = 0): Promise<Exa
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
+    accounts,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

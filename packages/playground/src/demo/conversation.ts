@@ -16,7 +16,7 @@ export const HEARD_CAPTION = '(offline demo: speech heard)';
 
 const HELP =
   'In offline demo mode I know a few tricks: speak and I repaint the page, or type ' +
-  '"book a table for 4 at 19:30", "room rate single" or "paint the page blue".';
+  '"book a table for 4 at 19:30", "room rate single", "where is my order?" or "paint the page blue".';
 
 interface Turn {
   role?: string;
@@ -74,8 +74,13 @@ const NAMED_COLORS: Record<string, string> = {
   white: '#ffffff',
 };
 
-/** The scripted answer to typed text: one of the three tools, or help. */
+/** The scripted answer to typed text: one of the tools, or help. */
 function answerTyped(text: string): ServerEvent[] {
+  // The shop's orders (HTTP tool order_status): the backend knows whose, from the token.
+  if (/\border|deliver|arriv|parcel/i.test(text)) {
+    const orderId = /\bORD-\d+-[A-Z]\b/i.exec(text)?.[0];
+    return toolCallTurn({ name: 'order_status', args: orderId ? { orderId } : {} });
+  }
   if (/book|table|reserv/i.test(text)) {
     const guests = Number(/(\d+)\s*(?:people|persons|guests)?/i.exec(text)?.[1] ?? 2);
     const time = /\b(\d{1,2}[:.h]\d{2})\b/.exec(text)?.[1]?.replace(/[.h]/, ':') ?? '19:30';
@@ -130,6 +135,10 @@ function answerToolResult(received: ReceivedMessage): ServerEvent[] {
         return result.confirmed
           ? `Your table for ${result.guests} at ${result.time} is booked, reference ${result.reference}.`
           : `I could not book that table: ${String(result.reason ?? 'the restaurant said no')}`;
+      case 'order_status':
+        return result.found
+          ? `Your order ${result.orderId}, ${result.item}, is ${result.status} and arrives ${result.arrives}.`
+          : `I am sorry, I cannot look that up: ${String(result.reason ?? 'the shop said no')}`;
       case 'room_rate':
         return `A ${result.roomType} room is ${result.eur} euros a night.`;
       default:

@@ -21,7 +21,7 @@ import { clientTexts, inputLevels, toolResponses } from './stand-in-audio.js';
 // example config, and the Gemini Live stand-in playing the offline demo's conversation.
 
 const SPOKEN = 'Hello Ada, can you hear me?';
-const GREETING = 'Hello, I am Ada, the concierge of Hotel Example.';
+const GREETING = 'I am Ada, the concierge of Hotel Example.';
 /** Speech level above which a chunk counts as the visitor speaking (RMS). */
 const SPEECH_LEVEL = 0.02;
 

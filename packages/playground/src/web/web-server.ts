@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import { createTokenService } from '@voice-agent/server';
+import { type AuthorizeHook, createTokenService } from '@voice-agent/server';
 import { playgroundCsp } from './csp.js';
 
 /** What the page learns from `/playground.json`. */
@@ -27,6 +27,10 @@ export interface WebServerOptions {
   /** When `port` is taken, take a free one instead of failing. */
   fallbackToFreePort?: boolean;
   host?: string;
+  /** The token service's hook (the example site's login decides who the visitor is). */
+  authorize?: AuthorizeHook;
+  /** The site's own routes on the page's origin (its login); returns false when not its path. */
+  siteRoutes?: (request: IncomingMessage, response: ServerResponse, path: string) => boolean;
 }
 
 export interface WebServer {
@@ -85,6 +89,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       else response.writeHead(503).end();
       return;
     }
+    if (options.siteRoutes?.(request, response, path)) return;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
@@ -121,6 +126,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       apiSecret: options.apiSecret,
       agentNames: [options.settings.agentName],
       allowedOrigins: [origin, `http://localhost:${port}`],
+      ...(options.authorize ? { authorize: options.authorize } : {}),
     }).fetch,
   );
   return {

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { RateLimitStore } from '../rate-limit/store.js';
 import type { TokenRequestBody } from '../request/request.js';
+import type { Visitor } from '../visitor/visitor.js';
 
 /** What the `authorize` hook is asked about. */
 export interface AuthorizeRequest {
@@ -27,8 +28,18 @@ export interface AllowDecision {
   name?: string;
   /** Participant metadata, visible to the agent. */
   metadata?: string;
-  /** Participant attributes, visible to the agent. */
+  /**
+   * Participant attributes, visible to the agent. The key `voice-agent.visitor` is reserved:
+   * any value here under that key is dropped (return `visitor` instead).
+   */
   attributes?: Record<string, string>;
+  /**
+   * The signed-in visitor, as your login knows them. Written into the token (attribute
+   * `voice-agent.visitor`), which the visitor cannot change; the agent gives it to the
+   * persona (`{{visitor.name}}`), to server tools and, signed, to HTTP tools. Its `name` is
+   * also the participant's name unless you set `name`. Leave it out for anonymous visitors.
+   */
+  visitor?: Visitor;
   /** Metadata handed to the dispatched agent's job. */
   agentMetadata?: string;
 }

@@ -2,6 +2,7 @@ import type { AllowDecision, AuthorizeDecision } from '../config/options.js';
 import { RequestRefusal } from '../errors/errors.js';
 import type { TokenRequestBody } from '../request/request.js';
 import { randomIdentity, randomRoomName } from '../tokens/tokens.js';
+import { encodeVisitor, VISITOR_ATTRIBUTE } from '../visitor/visitor.js';
 
 /** Who joins where: the part of a token the request and the hook decide. */
 export interface TokenPlan {
@@ -48,14 +49,25 @@ export function toAllowDecision(decision: AuthorizeDecision): AllowDecision {
       throw new TypeError(`authorize returned an invalid ${field}: expected a non-empty string`);
     }
   }
+  if (decision.visitor !== undefined) encodeVisitor(decision.visitor);
   return decision;
+}
+
+/**
+ * The token's attributes: the hook's, without the reserved visitor key (a hook that copies
+ * the client's attributes must not let the page name itself), plus the encoded visitor.
+ */
+function attributesOf(allow: AllowDecision): Record<string, string> | undefined {
+  const { [VISITOR_ATTRIBUTE]: _dropped, ...own } = allow.attributes ?? {};
+  if (allow.visitor !== undefined) own[VISITOR_ATTRIBUTE] = encodeVisitor(allow.visitor);
+  return Object.keys(own).length > 0 || allow.attributes ? own : undefined;
 }
 
 /**
  * Decides room, identity and profile. The server picks a fresh room and identity unless the
  * hook picks them; a client that asks for a room or identity gets it only if the hook picked
  * exactly that one. The client's own name, metadata and attributes are ignored: the hook
- * passes on what it accepts.
+ * passes on what it accepts. The hook's `visitor` goes into the reserved attribute.
  * @throws {RequestRefusal} `room_not_allowed` / `identity_not_allowed`.
  */
 export function planToken(
@@ -78,9 +90,9 @@ export function planToken(
   return {
     roomName: allow.roomName ?? randomRoomName(),
     identity: allow.identity ?? randomIdentity(),
-    name: allow.name,
+    name: allow.name ?? allow.visitor?.name,
     metadata: allow.metadata,
-    attributes: allow.attributes,
+    attributes: attributesOf(allow),
     agentName,
     agentMetadata: allow.agentMetadata,
   };

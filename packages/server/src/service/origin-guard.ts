@@ -14,7 +14,10 @@ function refusal(c: Context, origin: string) {
     return c.body(null, 204, {
       ...headers,
       'Access-Control-Allow-Methods': 'POST',
-      'Access-Control-Allow-Headers': 'content-type',
+      // The headers the page asked for (say, its CSRF token), so that the refusal stays
+      // readable; without credentials they carry nothing the page could not send anyway.
+      'Access-Control-Allow-Headers':
+        c.req.header('access-control-request-headers') || 'content-type',
     });
   }
   return errorResponse(c, 'origin_not_allowed', `origin ${origin} is not allowed`, headers);

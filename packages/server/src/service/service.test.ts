@@ -29,6 +29,7 @@ describe('POST /token', () => {
       canPublishSources: ['microphone'],
       canSubscribe: true,
       canPublishData: true,
+      canUpdateOwnMetadata: false,
     });
     expect((a.exp as number) - (a.nbf as number)).toBe(600);
     expect(dispatchedAgent(a)).toBe('voice-agent');

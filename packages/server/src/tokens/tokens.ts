@@ -17,7 +17,8 @@ export interface ParticipantTokenInput {
 
 /**
  * Signs a least-privilege join token: one room, microphone-only publishing, subscribing and
- * data; no admin, create, list, record or ingress grant.
+ * data; no admin, create, list, record or ingress grant, and no updating its own name,
+ * metadata or attributes.
  */
 export function mintParticipantToken(input: ParticipantTokenInput): Promise<string> {
   const token = new AccessToken(input.apiKey, input.apiSecret, {
@@ -34,6 +35,9 @@ export function mintParticipantToken(input: ParticipantTokenInput): Promise<stri
     canPublishSources: [TrackSource.MICROPHONE],
     canSubscribe: true,
     canPublishData: true,
+    // LiveKit's default too, written out because the agent trusts what the server put in the
+    // token: the visitor must not rewrite their own name, metadata or attributes.
+    canUpdateOwnMetadata: false,
   });
   token.roomConfig = new RoomConfiguration({
     agents: [
