@@ -1,3 +1,11 @@
+import {
+  AGENT_STATE_ATTRIBUTE,
+  DECLARE_TOOLS_METHOD,
+  MODEL_STATUS,
+  MODEL_STATUS_ATTRIBUTE,
+  TOOL_CALL_METHOD,
+  TOPICS,
+} from '@voice-agent/protocol';
 import type { ReactiveController } from 'lit';
 import {
   DisconnectReason,
@@ -16,20 +24,12 @@ import { VoiceAgentError } from '../errors/errors.js';
 import {
   type AgentStatus,
   isActive,
-  MODEL_STATUS,
-  MODEL_STATUS_ATTRIBUTE,
   nextState,
   type SessionEvent,
   type VoiceAgentState,
 } from '../state/state.js';
 import { fetchConnectionDetails, TOKEN_CREDENTIALS } from '../token/token.js';
-import { TOOL_PROTOCOL } from '../tools/tools.js';
-import {
-  speakerOf,
-  TRANSCRIPTION,
-  TranscriptLog,
-  TranscriptStream,
-} from '../transcript/transcript.js';
+import { speakerOf, TranscriptLog, TranscriptStream } from '../transcript/transcript.js';
 import {
   VoiceAgentConnectedEvent,
   type VoiceAgentEndedDetail,
@@ -44,10 +44,8 @@ import { LevelMeter } from './levels.js';
 import { connectionError, microphoneError } from './session-errors.js';
 import type { SessionHost } from './session-host.js';
 
-const AGENT_STATE_ATTRIBUTE = 'lk.agent.state';
 /** Reconnect delays; after ~15 s of trying the call fails with `connection_lost` and a retry button. */
 const RECONNECT_DELAYS_MS = [0, 300, 1200, 2700, 4800, 6000];
-const CHAT_TOPIC = 'lk.chat';
 
 /** How to start a call. */
 export interface StartOptions {
@@ -133,8 +131,8 @@ export class SessionController implements ReactiveController {
     });
     this.#room = room;
     // Before connecting, so no tool call can arrive before its handler (protocol step 1).
-    room.registerRpcMethod(TOOL_PROTOCOL.callMethod, (data) => this.#onToolCall(data));
-    room.registerTextStreamHandler(TRANSCRIPTION.topic, (reader, { identity }) => {
+    room.registerRpcMethod(TOOL_CALL_METHOD, (data) => this.#onToolCall(data));
+    room.registerTextStreamHandler(TOPICS.transcription, (reader, { identity }) => {
       const role = speakerOf({
         senderIdentity: identity,
         attributes: reader.info.attributes,
@@ -211,7 +209,7 @@ export class SessionController implements ReactiveController {
     if (!room || !this.#agent || !isActive(this.state)) {
       throw new VoiceAgentError('not_connected', 'Start a call before sending text.');
     }
-    await room.localParticipant.sendText(text, { topic: CHAT_TOPIC });
+    await room.localParticipant.sendText(text, { topic: TOPICS.chat });
     this.#caption({ segmentId: `chat-${++this.#chatCount}`, role: 'user', text, final: true });
   }
 
@@ -288,7 +286,7 @@ export class SessionController implements ReactiveController {
     try {
       const response = await room.localParticipant.performRpc({
         destinationIdentity: agent.identity,
-        method: TOOL_PROTOCOL.declareMethod,
+        method: DECLARE_TOOLS_METHOD,
         payload: this.#host.tools.declarationPayload(),
       });
       const { accepted = [], rejected = [] } = JSON.parse(response) as {

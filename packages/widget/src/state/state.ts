@@ -1,3 +1,5 @@
+import { MODEL_STATUS } from '@voice-agent/protocol';
+
 /**
  * What the widget is doing. `idle` before the first start, `reconnecting` while the agent
  * restores a lost connection (to its model), `ended` after `end()` or the agent leaving,
@@ -24,20 +26,6 @@ export const STATES: readonly VoiceAgentState[] = [
   'ended',
   'error',
 ];
-
-/**
- * The agent's participant attribute that says how its connection to the model is
- * (`@voice-agent/agent` sets it; docs/protocol.md), and its values.
- */
-export const MODEL_STATUS_ATTRIBUTE = 'voice-agent.model';
-export const MODEL_STATUS = {
-  /** The model connection dropped and the agent is restoring it. */
-  reconnecting: 'reconnecting',
-  /** The model connection is up (again). */
-  connected: 'connected',
-  /** The agent gave up on the model and leaves the room. */
-  failed: 'failed',
-} as const;
 
 /** What the agent's attributes say: `lk.agent.state` and `voice-agent.model`. */
 export interface AgentStatus {

@@ -12,7 +12,7 @@ import type { SessionController } from '../session/session-controller.js';
 import type { SessionHost } from '../session/session-host.js';
 import { isActive, type VoiceAgentState } from '../state/state.js';
 import type { TokenCredentials, TokenHeaders } from '../token/token.js';
-import { type ClientTool, ToolRegistry } from '../tools/tools.js';
+import { type ClientTool, PageToolRegistry } from '../tools/tools.js';
 import { VERSION } from '../version.js';
 import { VoiceAgentErrorEvent, VoiceAgentStateEvent } from './events.js';
 import { renderPanel } from './voice-agent.panel.js';
@@ -140,7 +140,7 @@ export class VoiceAgentElement extends LitElement implements SessionHost {
   @property({ attribute: false }) labels: MessageOverrides = {};
 
   /** The page's client tools; usable before the call code has loaded. */
-  readonly tools = new ToolRegistry();
+  readonly tools = new PageToolRegistry();
 
   /** @internal Where the session puts the agent's `<audio>` element. */
   @query('.audio') readonly audioContainer!: HTMLElement | null;
