@@ -1,4 +1,9 @@
-import { SignalRequest, SignalResponse, UpdateParticipantMetadata } from '@livekit/protocol';
+import {
+  RequestResponse_Reason,
+  SignalRequest,
+  SignalResponse,
+  UpdateParticipantMetadata,
+} from '@livekit/protocol';
 import { VISITOR_DATA_NOTE } from '@voice-agent/agent';
 import { makeToneWav, waitFor } from '@voice-agent/testing';
 // Types only: the element's methods on `document.querySelector('voice-agent')`.
@@ -154,7 +159,9 @@ describe('the signed-in visitor, end to end', () => {
           .find((m) => m.case === 'requestResponse' && m.value.requestId === 4242),
       { what: "the server's answer to the update" },
     );
-    expect(refusal.case === 'requestResponse' && refusal.value.reason).toBe(3); // NOT_ALLOWED
+    expect(refusal.case === 'requestResponse' && refusal.value.reason).toBe(
+      RequestResponse_Reason.NOT_ALLOWED,
+    );
     const from = (await eventsIn(page, 'voice-agent-transcript')).length;
     const { seen, said } = await askForOrder(from, 'Your order');
     expect(seen.visitor).toBe('cust-1001');
