@@ -35,6 +35,12 @@ export function cookieValue(header: string | null | undefined, name: string): st
  */
 export class DemoAccounts {
   readonly #sessions = new Map<string, DemoCustomer>();
+  readonly #customers = new Map(DEMO_CUSTOMERS.map((customer) => [customer.id, customer]));
+
+  /** Opens an account, e.g. one whose name tests how the agent treats odd data. */
+  add(customer: DemoCustomer): void {
+    this.#customers.set(customer.id, customer);
+  }
 
   /** The signed-in customer of a request, by its login cookie. */
   customerOf(cookieHeader: string | null | undefined): DemoCustomer | undefined {
@@ -59,7 +65,7 @@ export class DemoAccounts {
 
   /** Signs a customer in and returns the `Set-Cookie` value. */
   signIn(customerId: string): string | undefined {
-    const customer = DEMO_CUSTOMERS.find((c) => c.id === customerId);
+    const customer = this.#customers.get(customerId);
     if (!customer) return undefined;
     const session = randomBytes(18).toString('base64url');
     this.#sessions.set(session, customer);

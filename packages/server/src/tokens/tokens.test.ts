@@ -24,6 +24,7 @@ describe('mintParticipantToken', () => {
       canPublishSources: ['microphone'],
       canSubscribe: true,
       canPublishData: true,
+      canUpdateOwnMetadata: false,
     });
     expect(claims.exp).toBeDefined();
     expect(claims.nbf).toBeDefined();

@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, normalize } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import { type AuthorizeHook, createTokenService } from '@voice-agent/server';
+import { WIDGET_DIST } from '../playground.js';
+
+/** A loopback HTTP server and its origin. */
+export interface Site {
+  origin: string;
+  close(): Promise<void>;
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function closer(server: Server): () => Promise<void> {
+  return async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  };
+}
+
+/** A site whose pages embed the script-tag widget (its files served beside them). */
+export interface WidgetSite extends Site {
+  /** Adds a page holding `element`; returns its URL. */
+  page(element: string): string;
+}
+
+/** Starts a site on its own origin (a free port of 127.0.0.1). */
+export async function startWidgetSite(): Promise<WidgetSite> {
+  const pages = new Map<string, string>();
+  const server = createServer(async (request, response) => {
+    const path = new URL(request.url ?? '/', 'http://site').pathname;
+    const element = pages.get(path);
+    if (element !== undefined) {
+      response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          `<!doctype html><html><head><script type="module" src="/widget/voice-agent.js"></script></head><body>${element}</body></html>`,
+        );
+      return;
+    }
+    const file = normalize(join(WIDGET_DIST, path.slice('/widget/'.length)));
+    const body =
+      path.startsWith('/widget/') && file.startsWith(WIDGET_DIST)
+        ? await readFile(file).catch(() => undefined)
+        : undefined;
+    if (!body) response.writeHead(404).end();
+    else response.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
+  });
+  const origin = await listen(server);
+  return {
+    origin,
+    page(element) {
+      const path = `/page-${pages.size}.html`;
+      pages.set(path, element);
+      return `${origin}${path}`;
+    },
+    close: closer(server),
+  };
+}
+
+/** A token service on its own origin, with the method and cookie of every request it got. */
+export interface TokenSite extends Site {
+  seen: { method: string; cookie: string | undefined }[];
+}
+
+/** Starts the real token service on its own origin, allowing `allowedOrigins`. */
+export async function startTokenSite(
+  allowedOrigins: string[],
+  livekitUrl: string,
+  authorize: AuthorizeHook,
+): Promise<TokenSite> {
+  const seen: TokenSite['seen'] = [];
+  const tokens = getRequestListener(
+    createTokenService({
+      livekitUrl,
+      apiKey: 'cross-origin-test',
+      apiSecret: 'cross-origin-test-secret-0123456789abcdef',
+      allowedOrigins,
+      authorize,
+    }).fetch,
+  );
+  const server = createServer((request: IncomingMessage, response) => {
+    seen.push({ method: request.method ?? '', cookie: request.headers.cookie });
+    void tokens(request, response);
+  });
+  const origin = await listen(server);
+  return { origin, seen, close: closer(server) };
+}
