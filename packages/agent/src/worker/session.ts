@@ -1,6 +1,7 @@
 import { llm, voice } from '@livekit/agents';
-import { realtime } from '@livekit/agents-plugin-google';
 import { type AgentConfig, DEFAULT_MODEL, DEFAULT_VERTEX_MODEL } from '../config/config.js';
+import { contextWindowCompressionOf } from '../realtime/compression.js';
+import { type ModelResilience, ResilientRealtimeModel } from '../realtime/model.js';
 import type { ClientToolTransport } from '../tools/client-transport.js';
 import { guardTool } from '../tools/guard.js';
 import { createHttpTool } from '../tools/http-tool.js';
@@ -41,24 +42,34 @@ export function createBaseTools(config: AgentConfig, toolSecret?: string): llm.T
   return new llm.ToolContext(tools);
 }
 
-/** The Google plugin's realtime model, set up from the configuration. */
+/**
+ * The Google plugin's realtime model, set up from the configuration, with sessions that
+ * survive goAway and dropped connections (`resilience` tunes them; `onStatus` hears
+ * `reconnecting`, `connected` and `failed`).
+ */
 export function createRealtimeModel(
   config: AgentConfig,
   env: AgentEnvironment,
-): realtime.RealtimeModel {
+  resilience: ModelResilience = {},
+): ResilientRealtimeModel {
   const transcription = config.transcription ? {} : null;
-  return new realtime.RealtimeModel({
-    model: env.vertexai && config.model === DEFAULT_MODEL ? DEFAULT_VERTEX_MODEL : config.model,
-    vertexai: env.vertexai ?? false,
-    voice: config.voice,
-    instructions: config.instructions,
-    ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
-    ...(config.language === undefined ? {} : { language: config.language }),
-    inputAudioTranscription: transcription,
-    outputAudioTranscription: transcription,
-    ...(env.googleApiKey === undefined ? {} : { apiKey: env.googleApiKey }),
-    ...(env.geminiBaseUrl === undefined ? {} : { httpOptions: { baseUrl: env.geminiBaseUrl } }),
-  });
+  const compression = contextWindowCompressionOf(config.contextWindowCompression);
+  return new ResilientRealtimeModel(
+    {
+      model: env.vertexai && config.model === DEFAULT_MODEL ? DEFAULT_VERTEX_MODEL : config.model,
+      vertexai: env.vertexai ?? false,
+      voice: config.voice,
+      instructions: config.instructions,
+      ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
+      ...(config.language === undefined ? {} : { language: config.language }),
+      inputAudioTranscription: transcription,
+      outputAudioTranscription: transcription,
+      ...(env.googleApiKey === undefined ? {} : { apiKey: env.googleApiKey }),
+      ...(env.geminiBaseUrl === undefined ? {} : { httpOptions: { baseUrl: env.geminiBaseUrl } }),
+      ...(compression === undefined ? {} : { contextWindowCompression: compression }),
+    },
+    resilience,
+  );
 }
 
 /** One visitor's conversation: the framework session, its agent and its tools. */
@@ -85,10 +96,11 @@ export function createVoiceAgentSession(
   config: AgentConfig,
   env: AgentEnvironment,
   transport: ClientToolTransport,
+  resilience: ModelResilience = {},
 ): VoiceAgentSession {
   const baseTools = createBaseTools(config, env.toolSecret);
   const agent = new voice.Agent({ instructions: config.instructions, tools: baseTools });
-  const session = new voice.AgentSession({ llm: createRealtimeModel(config, env) });
+  const session = new voice.AgentSession({ llm: createRealtimeModel(config, env, resilience) });
   const tools = new ToolRegistry({
     baseTools,
     policy: config.clientTools,
