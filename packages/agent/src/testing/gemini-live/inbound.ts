@@ -222,7 +222,10 @@ export class Inbound {
   ): boolean {
     const reaction = takeReaction(this.options.reactions, matches);
     if (!reaction) return false;
-    const events = typeof reaction.reply === 'function' ? reaction.reply(received) : reaction.reply;
+    const events =
+      typeof reaction.reply === 'function'
+        ? reaction.reply(received, connection.context)
+        : reaction.reply;
     void this.play(connection, events, interrupts);
     return true;
   }

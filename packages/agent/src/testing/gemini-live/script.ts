@@ -1,3 +1,4 @@
+import type { ContextTurn } from './context.js';
 import type { ServerEvent } from './events.js';
 import type { ReceivedMessage } from './wire.js';
 
@@ -12,9 +13,12 @@ export type Trigger =
   /** Audio input: `minMs` of audio whose RMS (0–1) is at least `minLevel`. Re-arms after quiet. */
   | { on: 'speech'; minLevel?: number; minMs?: number };
 
-/** A rule: when the trigger fires, play the reply on that connection. */
+/**
+ * A rule: when the trigger fires, play the reply on that connection. A reply function gets
+ * the message that triggered it and the connection's context (what its model knows).
+ */
 export type Reaction = Trigger & {
-  reply: ServerEvent[] | ((received: ReceivedMessage) => ServerEvent[]);
+  reply: ServerEvent[] | ((received: ReceivedMessage, context: ContextTurn[]) => ServerEvent[]);
   /** How many times the rule fires; unlimited when omitted. */
   times?: number;
 };

@@ -113,9 +113,13 @@ export class GeminiLiveStandIn {
     return this.received.filter((m) => m.kind === kind);
   }
 
-  /** Adds a reaction rule (see {@link Reaction}). */
-  react(reaction: Reaction): void {
-    this.#inbound.options.reactions.push(reaction);
+  /**
+   * Adds a reaction rule (see {@link Reaction}). The first rule that matches fires: `first`
+   * puts this one before the others (a test's one-off turn over a demo's script).
+   */
+  react(reaction: Reaction, position: 'first' | 'last' = 'last'): void {
+    if (position === 'first') this.#inbound.options.reactions.unshift(reaction);
+    else this.#inbound.options.reactions.push(reaction);
   }
 
   /** Queues a fault for the next connection attempts (see {@link ConnectionFault}). */
