@@ -117,7 +117,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     let standIn: GeminiLiveStandIn | undefined;
     if (offlineDemo) {
       const started = await GeminiLiveStandIn.start();
-      for (const reaction of offlineDemoReactions(started)) started.react(reaction);
+      for (const reaction of offlineDemoReactions()) started.react(reaction);
       standIn = started;
       stops.push(() => started.close());
       log(

@@ -4,6 +4,7 @@ import { unknownPlaceholders } from '../visitor/persona.js';
 import {
   type ClientToolsConfig,
   type ClientToolsInput,
+  type ContextWindowCompressionInput,
   type HttpToolConfig,
   type HttpToolInput,
   jsonConfigSchema,
@@ -40,6 +41,11 @@ export interface AgentConfigInput {
   greeting?: string;
   /** Transcribe both sides (captions on `lk.transcription`); default true. */
   transcription?: boolean;
+  /**
+   * Gemini's context window compression, so a conversation outlives the 15-minute audio
+   * session cap: `true` (default), `false`, or `{ triggerTokens, targetTokens }`.
+   */
+  contextWindowCompression?: ContextWindowCompressionInput;
   tools?: {
     /** TypeScript functions, made with the framework's `llm.tool()` (config modules only). */
     server?: ServerTools;
@@ -59,6 +65,7 @@ export interface AgentConfig {
   language: string | undefined;
   greeting: string | undefined;
   transcription: boolean;
+  contextWindowCompression: ContextWindowCompressionInput;
   serverTools: llm.ToolContext;
   httpTools: HttpToolConfig[];
   clientTools: ClientToolsConfig;
@@ -178,6 +185,7 @@ export function resolveAgentConfig(input: unknown, source = 'config'): AgentConf
     language: data.language,
     greeting: data.greeting,
     transcription: data.transcription ?? true,
+    contextWindowCompression: data.contextWindowCompression ?? true,
     serverTools: serverToolCtx,
     httpTools,
     clientTools: data.clientTools ?? { enabled: false, timeoutMs: 10_000 },

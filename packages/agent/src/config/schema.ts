@@ -35,6 +35,19 @@ export const clientToolsSchema = z.strictObject({
   timeoutMs: z.number().int().min(1).max(120_000).default(10_000),
 });
 
+/**
+ * Gemini's context window compression: `true` (the default) lets the server slide its window
+ * with its own limits, so a session outlives Gemini's 15-minute audio cap; `false` turns it
+ * off; token counts tune when it compresses and how much it keeps.
+ */
+export const contextWindowCompressionSchema = z.union([
+  z.boolean(),
+  z.strictObject({
+    triggerTokens: z.number().int().min(1).optional(),
+    targetTokens: z.number().int().min(1).optional(),
+  }),
+]);
+
 /** Everything a JSON config file may hold (no functions). */
 export const jsonConfigSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -45,6 +58,7 @@ export const jsonConfigSchema = z.strictObject({
   language: z.string().min(2).optional(),
   greeting: z.string().min(1).optional(),
   transcription: z.boolean().optional(),
+  contextWindowCompression: contextWindowCompressionSchema.optional(),
   tools: z
     .strictObject({
       http: z.array(httpToolSchema).optional(),
@@ -57,3 +71,4 @@ export type HttpToolConfig = z.output<typeof httpToolSchema>;
 export type HttpToolInput = z.input<typeof httpToolSchema>;
 export type ClientToolsConfig = z.output<typeof clientToolsSchema>;
 export type ClientToolsInput = z.input<typeof clientToolsSchema>;
+export type ContextWindowCompressionInput = z.input<typeof contextWindowCompressionSchema>;

@@ -11,7 +11,8 @@ import { createRealtimeModel } from '../worker/session.js';
 // @livekit/agents 1.9 dropped the function calls of a realtime turn that was interrupted:
 // Gemini then waits for their answers forever, and the Google plugin drops the microphone
 // while any call is unanswered, so the visitor goes unheard for the rest of the call
-// (livekit/agents-js#2249). patches/@livekit+agents+1.9.0.patch answers them.
+// (livekit/agents-js#2249). src/framework/interrupted-tool-calls.ts answers them; this test
+// runs against the unpatched framework and fails without that file.
 
 initializeLogger({ pretty: false, level: 'fatal' });
 

@@ -1,15 +1,22 @@
+export type { ConnectionEnd, HandleOutcome } from './gemini-live/connection.js';
+export type { ContextSource, ContextTurn } from './gemini-live/context.js';
 export {
+  bargeIn,
+  chunkedTranscription,
+  lateTranscriptTurn,
   OUTPUT_SAMPLE_RATE,
+  recallingTurn,
   type ScriptedToolCall,
   type ServerEvent,
   spokenTurn,
   tonePcm,
   toolCallTurn,
-} from './events.js';
-export {
-  GeminiLiveStandIn,
-  type Reaction,
-  type StandInOptions,
-  type Trigger,
-} from './gemini-live-stand-in.js';
-export { declaredTools, type ReceivedKind, type ReceivedMessage } from './wire.js';
+  toolTurnWithSpeech,
+} from './gemini-live/events.js';
+export { REAL_LIMITS, type SessionLimits } from './gemini-live/limits.js';
+export type { ConnectionSummary, StandInOptions } from './gemini-live/options.js';
+export type { ConnectionFault, Reaction, Trigger } from './gemini-live/script.js';
+export { GeminiLiveStandIn } from './gemini-live/server.js';
+export type { ToolAnswer, ToolCallRecord } from './gemini-live/tool-ledger.js';
+export type { ContextDelivery, ContextVerdict } from './gemini-live/verdict.js';
+export { declaredTools, type ReceivedKind, type ReceivedMessage } from './gemini-live/wire.js';

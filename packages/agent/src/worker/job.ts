@@ -10,6 +10,7 @@ import { LiveKitRpcTransport } from '../tools/client-transport.js';
 import type { ToolRegistry } from '../tools/registry.js';
 import { visitorOfParticipant } from '../visitor/visitor.js';
 import { agentEnvironment } from './environment.js';
+import { ModelStatusAttribute } from './model-status.js';
 import { createVoiceAgentSession } from './session.js';
 
 /** Set by the CLI: absolute path of the configuration every job process loads. */
@@ -60,11 +61,13 @@ async function entry(ctx: JobContext): Promise<void> {
   // The page that declared the tools is the one that runs them.
   let visitor: string | undefined;
   const transport = new LiveKitRpcTransport(local, () => visitor);
+  const modelStatus = new ModelStatusAttribute(local);
   const { session, agent, tools, greet } = createVoiceAgentSession(
     config,
     agentEnvironment(),
     transport,
     verifiedVisitor,
+    { onStatus: (status) => modelStatus.publish(status) },
   );
   room.on(RoomEvent.ParticipantDisconnected, (participant) => {
     if (participant.identity === visitor) visitor = undefined;
@@ -74,7 +77,10 @@ async function entry(ctx: JobContext): Promise<void> {
     visitor = data.callerIdentity;
     return handleDeclaration(tools, data);
   });
-  session.on(voice.AgentSessionEventTypes.Close, () => ctx.shutdown('session closed'));
+  // A `failed` model status reaches the page before the agent leaves.
+  session.on(voice.AgentSessionEventTypes.Close, () => {
+    void modelStatus.settled().then(() => ctx.shutdown('session closed'));
+  });
   // The greeting goes first; what the visitor said before and during it follows, in order.
   let greeted: () => void = () => undefined;
   const greeting = new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 import { llm, voice } from '@livekit/agents';
-import { realtime } from '@livekit/agents-plugin-google';
 import { type AgentConfig, DEFAULT_MODEL, DEFAULT_VERTEX_MODEL } from '../config/config.js';
+import { contextWindowCompressionOf } from '../realtime/compression.js';
+import { type ModelResilience, ResilientRealtimeModel } from '../realtime/model.js';
 import type { ClientToolTransport } from '../tools/client-transport.js';
 import { guardTool } from '../tools/guard.js';
 import { createHttpTool } from '../tools/http-tool.js';
@@ -43,24 +44,34 @@ export function createBaseTools(config: AgentConfig, toolSecret?: string): llm.T
   return new llm.ToolContext(tools);
 }
 
-/** The Google plugin's realtime model, set up from the configuration. */
+/**
+ * The Google plugin's realtime model, set up from the configuration, with sessions that
+ * survive goAway and dropped connections (`resilience` tunes them; `onStatus` hears
+ * `reconnecting`, `connected` and `failed`).
+ */
 export function createRealtimeModel(
   config: AgentConfig,
   env: AgentEnvironment,
-): realtime.RealtimeModel {
+  resilience: ModelResilience = {},
+): ResilientRealtimeModel {
   const transcription = config.transcription ? {} : null;
-  return new realtime.RealtimeModel({
-    model: env.vertexai && config.model === DEFAULT_MODEL ? DEFAULT_VERTEX_MODEL : config.model,
-    vertexai: env.vertexai ?? false,
-    voice: config.voice,
-    instructions: config.instructions,
-    ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
-    ...(config.language === undefined ? {} : { language: config.language }),
-    inputAudioTranscription: transcription,
-    outputAudioTranscription: transcription,
-    ...(env.googleApiKey === undefined ? {} : { apiKey: env.googleApiKey }),
-    ...(env.geminiBaseUrl === undefined ? {} : { httpOptions: { baseUrl: env.geminiBaseUrl } }),
-  });
+  const compression = contextWindowCompressionOf(config.contextWindowCompression);
+  return new ResilientRealtimeModel(
+    {
+      model: env.vertexai && config.model === DEFAULT_MODEL ? DEFAULT_VERTEX_MODEL : config.model,
+      vertexai: env.vertexai ?? false,
+      voice: config.voice,
+      instructions: config.instructions,
+      ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
+      ...(config.language === undefined ? {} : { language: config.language }),
+      inputAudioTranscription: transcription,
+      outputAudioTranscription: transcription,
+      ...(env.googleApiKey === undefined ? {} : { apiKey: env.googleApiKey }),
+      ...(env.geminiBaseUrl === undefined ? {} : { httpOptions: { baseUrl: env.geminiBaseUrl } }),
+      ...(compression === undefined ? {} : { contextWindowCompression: compression }),
+    },
+    resilience,
+  );
 }
 
 /** One visitor's conversation: the framework session, its agent and its tools. */
@@ -90,12 +101,16 @@ export function createVoiceAgentSession(
   env: AgentEnvironment,
   transport: ClientToolTransport,
   visitor: Visitor | null = null,
+  resilience: ModelResilience = {},
 ): VoiceAgentSession {
   const config = personaFor(configured, visitor);
   const baseTools = createBaseTools(config, env.toolSecret);
   const agent = new voice.Agent({ instructions: config.instructions, tools: baseTools });
   const userData: VoiceAgentUserData = { visitor };
-  const session = new voice.AgentSession({ llm: createRealtimeModel(config, env), userData });
+  const session = new voice.AgentSession({
+    llm: createRealtimeModel(config, env, resilience),
+    userData,
+  });
   const tools = new ToolRegistry({
     baseTools,
     policy: config.clientTools,

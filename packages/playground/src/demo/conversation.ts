@@ -1,11 +1,11 @@
 import {
-  type GeminiLiveStandIn,
   type Reaction,
   type ReceivedMessage,
   type ServerEvent,
   spokenTurn,
   toolCallTurn,
 } from '@voice-agent/agent/testing';
+import { answerAboutNames, latestTypedText } from './names.js';
 import { chimeFor } from './voice.js';
 
 /** Colours the demo paints the page with, in turn, each time the visitor speaks. */
@@ -16,7 +16,8 @@ export const HEARD_CAPTION = '(offline demo: speech heard)';
 
 const HELP =
   'In offline demo mode I know a few tricks: speak and I repaint the page, or type ' +
-  '"book a table for 4 at 19:30", "room rate single", "where is my order?" or "paint the page blue".';
+  '"book a table for 4 at 19:30", "room rate single", "where is my order?", "paint the page blue", or ' +
+  '"my name is …" and later "what is my name?".';
 
 interface Turn {
   role?: string;
@@ -40,25 +41,6 @@ function greetingIn(message: ReceivedMessage): string | undefined {
   return undefined;
 }
 
-/**
- * The visitor's latest typed text on this connection: the framework sends it as a user turn
- * (with the chat context) just before asking for a reply.
- */
-function typedTextBefore(standIn: GeminiLiveStandIn, trigger: ReceivedMessage): string {
-  const messages = standIn.received.filter(
-    (m) => m.kind === 'clientContent' && m.connection === trigger.connection,
-  );
-  for (const message of messages.reverse()) {
-    const userTurns = turnsOf(message).filter((turn) => turn.role === 'user');
-    const text = userTurns
-      .map(textOf)
-      .filter((t) => t.trim() && t.trim() !== '.')
-      .at(-1);
-    if (text) return text.trim();
-  }
-  return '';
-}
-
 function say(text: string): ServerEvent[] {
   return spokenTurn(text, chimeFor(text));
 }
@@ -76,6 +58,8 @@ const NAMED_COLORS: Record<string, string> = {
 
 /** The scripted answer to typed text: one of the tools, or help. */
 function answerTyped(text: string): ServerEvent[] {
+  const aboutNames = answerAboutNames(text);
+  if (aboutNames) return aboutNames;
   // The shop's orders (HTTP tool order_status): the backend knows whose, from the token.
   if (/\border|deliver|arriv|parcel/i.test(text)) {
     const orderId = /\bORD-\d+-[A-Z]\b/i.exec(text)?.[0];
@@ -152,17 +136,18 @@ function answerToolResult(received: ReceivedMessage): ServerEvent[] {
  * The offline demo: a scripted, reactive conversation on the Gemini Live stand-in. It speaks
  * the configured greeting, answers speech by repainting the page (the page's client tool),
  * answers typed text with the HTTP tool, the server tool or the client tool, and reads every
- * tool result back. Its "voice" is a chime; its captions are real text.
+ * tool result back. It remembers the visitor's name as the model would: from the context its
+ * connection holds, so a reconnect that loses (or doubles) the context shows. Its "voice" is a chime; its captions are real text.
  */
-export function offlineDemoReactions(standIn: GeminiLiveStandIn): Reaction[] {
+export function offlineDemoReactions(): Reaction[] {
   let spoken = 0;
   return [
     {
       on: 'clientTurn',
-      reply: (received) => {
+      reply: (received, context) => {
         const greeting = greetingIn(received);
         if (greeting) return say(`${greeting} (Offline demo mode.) ${HELP}`);
-        return answerTyped(typedTextBefore(standIn, received));
+        return answerTyped(latestTypedText(context));
       },
     },
     {

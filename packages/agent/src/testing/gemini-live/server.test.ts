@@ -2,7 +2,7 @@ import { GoogleGenAI, type LiveServerMessage, Modality, type Session } from '@go
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { spokenTurn, tonePcm } from './events.js';
-import { GeminiLiveStandIn } from './gemini-live-stand-in.js';
+import { GeminiLiveStandIn } from './server.js';
 
 let standIn: GeminiLiveStandIn | undefined;
 let session: Session | undefined;

@@ -41,7 +41,7 @@ export function audioLevel(base64: string): { level: number; ms: number } {
 
 /** The wire messages for one scripted event. */
 export function toServerMessages(
-  event: Exclude<ServerEvent, { type: 'wait' }>,
+  event: Exclude<ServerEvent, { type: 'wait' | 'close' | 'silence' | 'recall' }>,
   nextCallId: () => string,
 ): Record<string, unknown>[] {
   switch (event.type) {
@@ -67,10 +67,9 @@ export function toServerMessages(
     case 'sessionResumptionUpdate':
       return [
         {
-          sessionResumptionUpdate: {
-            newHandle: event.newHandle,
-            resumable: event.resumable ?? true,
-          },
+          sessionResumptionUpdate: event.newHandle
+            ? { newHandle: event.newHandle, resumable: event.resumable ?? true }
+            : { resumable: false },
         },
       ];
     case 'raw':

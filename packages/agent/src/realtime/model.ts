@@ -1,0 +1,33 @@
+import { realtime } from '@livekit/agents-plugin-google';
+import { DEFAULT_RESILIENCE, type ModelStatus, type ResilienceOptions } from './policy.js';
+import { ResilientSession } from './session.js';
+
+/** Options of the Google plugin's RealtimeModel. */
+export type RealtimeModelOptions = NonNullable<
+  ConstructorParameters<typeof realtime.RealtimeModel>[0]
+>;
+
+/** Tuning of reconnects, and who hears the model's status. */
+export type ModelResilience = Partial<Omit<ResilienceOptions, 'onStatus'>> & {
+  onStatus?: (status: ModelStatus) => void;
+};
+
+/**
+ * The Google plugin's RealtimeModel whose sessions survive goAway, closes and refused
+ * handles ({@link ResilientSession}). `onStatus` hears `reconnecting`, `connected` and
+ * `failed` from every session of the model.
+ */
+export class ResilientRealtimeModel extends realtime.RealtimeModel {
+  readonly #resilience: ResilienceOptions;
+
+  constructor(options: RealtimeModelOptions, resilience: ModelResilience = {}) {
+    super(options);
+    this.#resilience = { ...DEFAULT_RESILIENCE, onStatus: () => undefined, ...resilience };
+  }
+
+  override session(): ReturnType<realtime.RealtimeModel['session']> {
+    return new ResilientSession(this, this.#resilience) as unknown as ReturnType<
+      realtime.RealtimeModel['session']
+    >;
+  }
+}

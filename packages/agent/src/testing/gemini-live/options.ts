@@ -1,0 +1,44 @@
+import type { ConnectionEnd, HandleOutcome } from './connection.js';
+import type { ContextTurn } from './context.js';
+import type { SessionLimits } from './limits.js';
+import type { ConnectionFault, Reaction } from './script.js';
+
+export interface StandInOptions {
+  /** Listen address; default 127.0.0.1, port 0 (a free port). */
+  host?: string;
+  port?: number;
+  /** Send `sessionResumptionUpdate` handles when the client asks for resumption; default true. */
+  resumption?: boolean;
+  /** Initial reactions, e.g. a scripted conversation for an offline demo. */
+  reactions?: Reaction[];
+  /** Faults for the next connection attempts (see {@link ConnectionFault}). */
+  faults?: ConnectionFault[];
+  /**
+   * Multiplies every default of {@link SessionLimits} (10-minute connections, 15 minutes of
+   * audio per session, …); 0.01 makes a 15-minute session last 9 s of audio. Default 1.
+   */
+  timeScale?: number;
+  /** Limits taken as given (not scaled). */
+  limits?: Partial<SessionLimits>;
+  /** Refuse (1011) a resume while the connection that issued the handle is still open. */
+  refuseResumeWhileOpen?: boolean;
+  /**
+   * How long after `setupComplete` a session counts as ready when the client has sent
+   * nothing yet; default 500 ms (see `play`).
+   */
+  settleMs?: number;
+  /** Delay before answering `setup`, to simulate a slow Gemini; default 0. */
+  setupDelayMs?: number;
+}
+
+/** What became of one connection, for assertions. */
+export interface ConnectionSummary {
+  id: number;
+  /** `setup` was answered. */
+  setUp: boolean;
+  handle: HandleOutcome;
+  /** How it ended, if it has. */
+  ended: ConnectionEnd | undefined;
+  /** What the model knows on it (see `ContextTurn`). */
+  context: ContextTurn[];
+}
