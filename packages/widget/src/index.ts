@@ -1,3 +1,11 @@
+export {
+  CLIENT_TOOL_LIMITS,
+  type JsonSchema,
+  MODEL_STATUS,
+  MODEL_STATUS_ATTRIBUTE,
+  TOOL_CALL_ERRORS,
+} from '@voice-agent/protocol';
+
 import { defineVoiceAgent } from './define/define.js';
 import type { VoiceAgentElement } from './voice-agent/voice-agent.js';
 
@@ -5,7 +13,8 @@ export { defineVoiceAgent } from './define/define.js';
 export { ERROR_CODES, VoiceAgentError, type VoiceAgentErrorCode } from './errors/errors.js';
 export { LANGUAGES, type MessageOverrides, type Messages } from './i18n/i18n.js';
 export { STATES, type VoiceAgentState } from './state/state.js';
-export { type ClientTool, type JsonSchema, TOOL_PROTOCOL } from './tools/tools.js';
+export type { TokenCredentials, TokenHeaders } from './token/token.js';
+export type { ClientTool } from './tools/tools.js';
 export type { Speaker, TranscriptSegment } from './transcript/transcript.js';
 export { VERSION } from './version.js';
 export {

@@ -1,7 +1,8 @@
+import { TOOL_NAME_PATTERN } from '@voice-agent/protocol';
 import { z } from 'zod';
 
 /** Tool names the model sees: Gemini's function-name rules, also used for client tools. */
-export const TOOL_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export { TOOL_NAME_PATTERN };
 
 const toolName = z
   .string()

@@ -1,43 +1,26 @@
 import { llm } from '@livekit/agents';
-import { TOOL_NAME_PATTERN } from '../config/schema.js';
+import {
+  CLIENT_TOOL_LIMITS,
+  CLIENT_TOOLS_VERSION,
+  checkToolDeclaration,
+  DECLARE_TOOLS_METHOD,
+  type DeclareToolsResponse,
+  type RejectedTool,
+  type RejectionCode,
+  type ToolDeclaration,
+} from '@voice-agent/protocol';
 import { ClientToolCallError, type ClientToolTransport } from './client-transport.js';
 
-/** RPC method the page calls to declare its tools (docs/protocol.md). */
-export const DECLARE_TOOLS_METHOD = 'voice-agent.declare-tools';
-export const MAX_CLIENT_TOOLS = 16;
-export const MAX_DESCRIPTION_LENGTH = 1024;
-export const MAX_SCHEMA_BYTES = 4 * 1024;
-
-/** Why a declared tool was refused (docs/protocol.md, section 2). */
-export type RejectionCode =
-  | 'client_tools_disabled'
-  | 'not_allowed'
-  | 'invalid_name'
-  | 'name_conflict'
-  | 'duplicate_name'
-  | 'too_many_tools'
-  | 'description_too_long'
-  | 'schema_too_large'
-  | 'invalid_schema';
-
+// The protocol's names and types (@voice-agent/protocol), under the names this package has
+// always exported.
+export { DECLARE_TOOLS_METHOD, type RejectedTool, type RejectionCode };
+export const MAX_CLIENT_TOOLS = CLIENT_TOOL_LIMITS.maxTools;
+export const MAX_DESCRIPTION_LENGTH = CLIENT_TOOL_LIMITS.maxDescriptionLength;
+export const MAX_SCHEMA_BYTES = CLIENT_TOOL_LIMITS.maxSchemaBytes;
 /** A tool the page declared and the agent accepted. */
-export interface ClientToolDeclaration {
-  name: string;
-  description: string;
-  parameters: Record<string, unknown>;
-}
-
-export interface RejectedTool {
-  name: string;
-  code: RejectionCode;
-  message: string;
-}
-
+export type ClientToolDeclaration = ToolDeclaration;
 /** The agent's answer to a declaration, sent back to the page. */
-export interface DeclarationResult {
-  accepted: string[];
-  rejected: RejectedTool[];
-}
+export type DeclarationResult = DeclareToolsResponse;
 
 /** The config's client-tool policy. */
 export interface ClientToolPolicy {
@@ -60,47 +43,29 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function displayName(raw: unknown): string {
-  return typeof raw === 'string' ? raw.slice(0, 100) : String(raw).slice(0, 100);
-}
-
+/**
+ * One declared tool: the protocol's own rules (`checkToolDeclaration`, the same the widget
+ * applies), then the agent's policy. A bad name is reported before the policy, since the
+ * other rules need a name.
+ */
 function checkTool(
   raw: unknown,
   policy: ClientToolPolicy,
   reserved: ReadonlySet<string>,
   seen: Set<string>,
 ): RejectedTool | ClientToolDeclaration {
-  const tool = isPlainObject(raw) ? raw : {};
-  const name = displayName(tool.name);
+  const check = checkToolDeclaration(raw);
+  const { name } = check.ok ? check.declaration : check;
   const reject = (code: RejectionCode, message: string): RejectedTool => ({ name, code, message });
   if (!policy.enabled) return reject('client_tools_disabled', 'client tools are not enabled');
-  if (typeof tool.name !== 'string' || !TOOL_NAME_PATTERN.test(tool.name)) {
-    return reject('invalid_name', 'name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$');
-  }
-  if (seen.has(tool.name)) return reject('duplicate_name', 'declared more than once');
-  seen.add(tool.name);
-  if (reserved.has(tool.name)) return reject('name_conflict', 'the agent has a tool of that name');
-  if (policy.allow && !policy.allow.includes(tool.name)) {
+  if (!check.ok && check.code === 'invalid_name') return reject(check.code, check.message);
+  if (seen.has(name)) return reject('duplicate_name', 'declared more than once');
+  seen.add(name);
+  if (reserved.has(name)) return reject('name_conflict', 'the agent has a tool of that name');
+  if (policy.allow && !policy.allow.includes(name)) {
     return reject('not_allowed', 'not in the agent configuration’s clientTools.allow');
   }
-  const description = tool.description ?? '';
-  if (typeof description !== 'string') return reject('invalid_schema', 'description not a string');
-  if (description.length > MAX_DESCRIPTION_LENGTH) {
-    return reject('description_too_long', `description over ${MAX_DESCRIPTION_LENGTH} characters`);
-  }
-  const parameters = tool.parameters ?? { type: 'object', properties: {} };
-  if (
-    !isPlainObject(parameters) ||
-    parameters.type !== 'object' ||
-    (parameters.properties !== undefined && !isPlainObject(parameters.properties)) ||
-    (parameters.required !== undefined && !Array.isArray(parameters.required))
-  ) {
-    return reject('invalid_schema', 'parameters must be a JSON Schema with "type": "object"');
-  }
-  if (Buffer.byteLength(JSON.stringify(parameters)) > MAX_SCHEMA_BYTES) {
-    return reject('schema_too_large', `parameters over ${MAX_SCHEMA_BYTES} bytes as JSON`);
-  }
-  return { name: tool.name, description, parameters };
+  return check.ok ? check.declaration : reject(check.code, check.message);
 }
 
 /**
@@ -117,7 +82,7 @@ export function validateDeclarations(
   if (!isPlainObject(payload)) {
     throw new DeclarationPayloadError('invalid_payload', 'expected a JSON object');
   }
-  if (payload.version !== 1) {
+  if (payload.version !== CLIENT_TOOLS_VERSION) {
     throw new DeclarationPayloadError('unsupported_version', 'this agent speaks version 1');
   }
   if (!Array.isArray(payload.tools)) {

@@ -1,12 +1,15 @@
 import { RpcError } from '@livekit/rtc-node';
+import {
+  CLIENT_TOOL_LIMITS,
+  TOOL_CALL_ERRORS,
+  TOOL_CALL_METHOD,
+  type ToolCallRequest,
+} from '@voice-agent/protocol';
 
-/** RPC method the agent calls on the visitor's page (docs/protocol.md). */
-export const TOOL_CALL_METHOD = 'voice-agent.tool-call';
+// The protocol's names (@voice-agent/protocol), under the names this package has always exported.
+export { TOOL_CALL_METHOD };
 /** LiveKit's RPC payload limit, in bytes. */
-export const MAX_RPC_PAYLOAD_BYTES = 15 * 1024;
-
-/** Error codes a page answers with (docs/protocol.md, section 3). */
-export const PAGE_ERROR_CODES = { TOOL_FAILED: 2001, UNKNOWN_TOOL: 2002, INVALID_RESULT: 2003 };
+export const MAX_RPC_PAYLOAD_BYTES = CLIENT_TOOL_LIMITS.maxRpcPayloadBytes;
 
 /** Why a client tool call failed; stable codes for logs and tests. */
 export type ClientToolFailure =
@@ -53,11 +56,11 @@ export interface RpcCaller {
 
 function failureFromRpcError(error: RpcError): ClientToolCallError {
   switch (error.code) {
-    case PAGE_ERROR_CODES.TOOL_FAILED:
+    case TOOL_CALL_ERRORS.toolFailed:
       return new ClientToolCallError('tool_failed', error.message);
-    case PAGE_ERROR_CODES.UNKNOWN_TOOL:
+    case TOOL_CALL_ERRORS.unknownTool:
       return new ClientToolCallError('unknown_tool', 'the page has no such tool');
-    case PAGE_ERROR_CODES.INVALID_RESULT:
+    case TOOL_CALL_ERRORS.invalidResult:
       return new ClientToolCallError('invalid_result', 'the page returned a non-JSON result');
     case RpcError.ErrorCode.RESPONSE_TIMEOUT:
     case RpcError.ErrorCode.CONNECTION_TIMEOUT:
@@ -84,7 +87,8 @@ export class LiveKitRpcTransport implements ClientToolTransport {
   ) {}
 
   async call(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
-    const payload = JSON.stringify({ name, arguments: args });
+    const request: ToolCallRequest = { name, arguments: args };
+    const payload = JSON.stringify(request);
     if (Buffer.byteLength(payload) > MAX_RPC_PAYLOAD_BYTES) {
       throw new ClientToolCallError('payload_too_large', 'the arguments are larger than 15 KiB');
     }

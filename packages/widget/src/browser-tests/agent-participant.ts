@@ -18,7 +18,7 @@ import { AccessToken } from 'livekit-server-sdk';
 /**
  * The agent's side of the widget–agent protocol, played with LiveKit's own Node client
  * (@livekit/rtc-node) in a room of the development server: it joins as an AGENT participant,
- * sets `lk.agent.state`, answers `voice-agent.declare-tools`, calls `voice-agent.tool-call`,
+ * sets `lk.agent.state` and `voice-agent.model`, answers `voice-agent.declare-tools`, calls `voice-agent.tool-call`,
  * sends captions on `lk.transcription` and reads `lk.chat`.
  */
 export class AgentParticipant {
@@ -90,6 +90,14 @@ export class AgentParticipant {
   setState(state: 'initializing' | 'listening' | 'thinking' | 'speaking'): Promise<void> {
     return (
       this.room.localParticipant?.setAttributes({ 'lk.agent.state': state }) ?? Promise.resolve()
+    );
+  }
+
+  /** Sets `voice-agent.model`, as `@voice-agent/agent` does around a model reconnect. */
+  setModelStatus(status: 'reconnecting' | 'connected' | 'failed'): Promise<void> {
+    return (
+      this.room.localParticipant?.setAttributes({ 'voice-agent.model': status }) ??
+      Promise.resolve()
     );
   }
 

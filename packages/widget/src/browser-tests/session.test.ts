@@ -1,89 +1,24 @@
-import { type DevServer, startDevServer } from '@voice-agent/devserver';
-import { makeToneWav, waitFor } from '@voice-agent/testing';
-import type { Page } from 'playwright-core';
+import { waitFor } from '@voice-agent/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AgentParticipant } from './agent-participant.js';
-import {
-  axeViolations,
-  type BrowserFixture,
-  startBrowser,
-  waitForEvents,
-  widgetEventKinds,
-  widgetPage,
-} from './harness.js';
-import {
-  type RunningTokenService,
-  startCuttableProxy,
-  startTokenService,
-} from './token-service.js';
+import { type CallFixture, startCallFixture, widgetState } from './call-fixture.js';
+import { axeViolations, waitForEvents, widgetEventKinds, widgetPage } from './harness.js';
+import { startCuttableProxy } from './token-service.js';
 
 // The whole call path: the widget in Chromium, the real token service, the development
 // LiveKit server, and the agent's side played by LiveKit's Node client.
-let fixture: BrowserFixture;
-let devServer: DevServer;
-const services: RunningTokenService[] = [];
-const agents: AgentParticipant[] = [];
+let call: CallFixture;
 
 beforeAll(async () => {
-  const microphone = await makeToneWav({ frequency: 440, durationMs: 1000 });
-  [fixture, devServer] = await Promise.all([
-    startBrowser({ fakeAudioCapture: microphone }),
-    startDevServer({ port: 0 }),
-  ]);
+  call = await startCallFixture();
 });
-afterAll(async () => {
-  await Promise.all(agents.map((agent) => agent.leave().catch(() => undefined)));
-  await Promise.all(services.map((service) => service.stop()));
-  await fixture?.close();
-  await devServer?.close();
-});
-afterEach(() => expect(fixture.pageErrors).toEqual([]));
-
-function credentials() {
-  const [apiKey, apiSecret] = Object.entries(devServer.keys)[0] ?? [];
-  if (!apiKey || !apiSecret) throw new Error('the dev server has no key');
-  return { apiKey, apiSecret };
-}
-
-/** A token service putting every visitor in `roomName`, and a page with the widget. */
-async function openCall(roomName: string, attributes = ''): Promise<Page> {
-  const service = await startTokenService({
-    livekitUrl: devServer.url,
-    ...credentials(),
-    allowedOrigins: [fixture.server.origin],
-    authorize: () => ({ allow: true, roomName }),
-  });
-  services.push(service);
-  const element = `<voice-agent token-url="${service.url}/token" text-input ${attributes}></voice-agent>`;
-  return fixture.open(fixture.server.page(`/${roomName}.html`, widgetPage(element)));
-}
-
-async function joinAgent(roomName: string): Promise<AgentParticipant> {
-  const agent = await AgentParticipant.join({ url: devServer.url, ...credentials(), roomName });
-  agents.push(agent);
-  return agent;
-}
-
-/** An agent in `roomName` showing `state`, and a page whose visitor started a call with it. */
-async function startedCall(roomName: string, state: 'listening' | 'speaking', label: string) {
-  const agent = await joinAgent(roomName);
-  await agent.setState(state);
-  const page = await openCall(roomName);
-  const widget = page.locator('voice-agent');
-  await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
-  await widget.getByRole('status').filter({ hasText: label }).waitFor();
-  return { agent, page, widget };
-}
-
-function widgetState(page: Page) {
-  return page.evaluate(() => document.querySelector('voice-agent')?.state);
-}
+afterAll(() => call?.close());
+afterEach(() => expect(call.browser.pageErrors).toEqual([]));
 
 describe('a call against the development server', () => {
   it('connects, follows the agent, shows captions, runs page tools, sends text, mutes and ends', async () => {
-    const agent = await joinAgent('call-room');
+    const agent = await call.joinAgent('call-room');
     await agent.setState('listening');
-    const page = await openCall('call-room');
+    const page = await call.openCall('call-room');
     const widget = page.locator('voice-agent');
     await page.evaluate(() => {
       const element = document.querySelector('voice-agent');
@@ -232,9 +167,9 @@ describe('a call against the development server', () => {
   });
 
   it("plays the agent's voice: the visitor's visualizer moves with it", async () => {
-    const agent = await joinAgent('voice-room');
+    const agent = await call.joinAgent('voice-room');
     await agent.setState('listening');
-    const page = await openCall('voice-room', 'start-muted');
+    const page = await call.openCall('voice-room', 'start-muted');
     const widget = page.locator('voice-agent');
     await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
     await widget.getByRole('status').filter({ hasText: 'Listening' }).waitFor();
@@ -256,14 +191,14 @@ describe('a call against the development server', () => {
   });
 
   it('ends the call and says so when the agent leaves', async () => {
-    const { agent, page, widget } = await startedCall('leave-room', 'listening', 'Listening');
+    const { agent, page, widget } = await call.startedCall('leave-room', 'listening', 'Listening');
     await agent.leave();
     await widget.getByRole('status').filter({ hasText: 'The assistant left the call.' }).waitFor();
     expect(await waitForEvents(page, 'voice-agent-ended')).toEqual([{ reason: 'agent_left' }]);
   });
 
   it('ends cleanly while a caption is still streaming, with no page error', async () => {
-    const { agent, page, widget } = await startedCall('cut-room', 'speaking', 'Speaking');
+    const { agent, page, widget } = await call.startedCall('cut-room', 'speaking', 'Speaking');
     const writer = await agent.openCaption('cut-1');
     await writer.write('Half a sen');
     await widget.locator('[part~="caption-agent"]', { hasText: 'Half a sen' }).waitFor();
@@ -275,7 +210,7 @@ describe('a call against the development server', () => {
   });
 
   it('fails with agent_timeout when no agent joins in time', async () => {
-    const page = await openCall('empty-room', 'agent-timeout="1500"');
+    const page = await call.openCall('empty-room', 'agent-timeout="1500"');
     const widget = page.locator('voice-agent');
     await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
     await waitForEvents(page, 'voice-agent-connected');
@@ -291,18 +226,14 @@ describe('a call against the development server', () => {
   });
 
   it('shows reconnecting when the connection drops, then fails with connection_lost and a retry', async () => {
-    const agent = await joinAgent('dropped-room');
+    const agent = await call.joinAgent('dropped-room');
     await agent.setState('listening');
-    const proxy = await startCuttableProxy(devServer.url);
-    const service = await startTokenService({
-      livekitUrl: proxy.url,
-      ...credentials(),
-      allowedOrigins: [fixture.server.origin],
-      authorize: () => ({ allow: true, roomName: 'dropped-room' }),
-    });
-    services.push(service);
+    const proxy = await startCuttableProxy(call.devServer.url);
+    const service = await call.tokenService('dropped-room', proxy.url);
     const element = `<voice-agent token-url="${service.url}/token"></voice-agent>`;
-    const page = await fixture.open(fixture.server.page('/dropped.html', widgetPage(element)));
+    const page = await call.browser.open(
+      call.browser.server.page('/dropped.html', widgetPage(element)),
+    );
     const widget = page.locator('voice-agent');
     await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
     await widget.getByRole('status').filter({ hasText: 'Listening' }).waitFor();

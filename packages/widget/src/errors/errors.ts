@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'connection_failed',
   'connection_lost',
   'agent_timeout',
+  'model_unavailable',
   'not_connected',
   'invalid_tool',
 ] as const;

@@ -20,6 +20,7 @@ export const de: Messages = {
   states: {
     idle: 'Bereit, wenn Sie es sind',
     connecting: 'Verbinde…',
+    reconnecting: 'Verbindung zum Assistenten wird wiederhergestellt…',
     listening: 'Hört zu',
     thinking: 'Denkt nach…',
     speaking: 'Spricht',
@@ -41,6 +42,7 @@ export const de: Messages = {
     connection_failed: 'Der Anruf konnte nicht verbunden werden.',
     connection_lost: 'Die Verbindung wurde unterbrochen.',
     agent_timeout: 'Der Assistent ist nicht beigetreten. Bitte erneut versuchen.',
+    model_unavailable: 'Der Assistent ist gerade nicht erreichbar. Bitte erneut versuchen.',
     not_connected: 'Es läuft kein Anruf.',
     invalid_tool: 'Ein Werkzeug der Seite ist ungültig.',
   },

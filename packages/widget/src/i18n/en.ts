@@ -20,6 +20,7 @@ export const en: Messages = {
   states: {
     idle: 'Ready when you are',
     connecting: 'Connecting…',
+    reconnecting: 'Reconnecting to the assistant…',
     listening: 'Listening',
     thinking: 'Thinking…',
     speaking: 'Speaking',
@@ -40,6 +41,7 @@ export const en: Messages = {
     connection_failed: 'The call could not connect.',
     connection_lost: 'The connection was lost.',
     agent_timeout: 'The assistant did not join. Please try again.',
+    model_unavailable: 'The assistant is unavailable right now. Please try again.',
     not_connected: 'There is no call in progress.',
     invalid_tool: 'A page tool is not valid.',
   },

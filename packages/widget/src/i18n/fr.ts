@@ -20,6 +20,7 @@ export const fr: Messages = {
   states: {
     idle: 'Prêt quand vous l’êtes',
     connecting: 'Connexion…',
+    reconnecting: "Reconnexion à l'assistant…",
     listening: 'À l’écoute',
     thinking: 'Réflexion…',
     speaking: 'Parle',
@@ -41,6 +42,7 @@ export const fr: Messages = {
     connection_failed: "L'appel n'a pas pu se connecter.",
     connection_lost: 'La connexion a été perdue.',
     agent_timeout: "L'assistant n'a pas rejoint l'appel. Réessayez.",
+    model_unavailable: "L'assistant est indisponible pour le moment. Réessayez.",
     not_connected: "Aucun appel n'est en cours.",
     invalid_tool: "Un outil de la page n'est pas valide.",
   },

@@ -1,3 +1,11 @@
+import {
+  AGENT_STATE_ATTRIBUTE,
+  DECLARE_TOOLS_METHOD,
+  MODEL_STATUS,
+  MODEL_STATUS_ATTRIBUTE,
+  TOOL_CALL_METHOD,
+  TOPICS,
+} from '@voice-agent/protocol';
 import type { ReactiveController } from 'lit';
 import {
   DisconnectReason,
@@ -13,15 +21,15 @@ import {
   Track,
 } from 'livekit-client';
 import { VoiceAgentError } from '../errors/errors.js';
-import { isActive, nextState, type SessionEvent, type VoiceAgentState } from '../state/state.js';
-import { fetchConnectionDetails } from '../token/token.js';
-import { TOOL_PROTOCOL } from '../tools/tools.js';
 import {
-  speakerOf,
-  TRANSCRIPTION,
-  TranscriptLog,
-  TranscriptStream,
-} from '../transcript/transcript.js';
+  type AgentStatus,
+  isActive,
+  nextState,
+  type SessionEvent,
+  type VoiceAgentState,
+} from '../state/state.js';
+import { fetchConnectionDetails, TOKEN_CREDENTIALS } from '../token/token.js';
+import { speakerOf, TranscriptLog, TranscriptStream } from '../transcript/transcript.js';
 import {
   VoiceAgentConnectedEvent,
   type VoiceAgentEndedDetail,
@@ -36,10 +44,8 @@ import { LevelMeter } from './levels.js';
 import { connectionError, microphoneError } from './session-errors.js';
 import type { SessionHost } from './session-host.js';
 
-const AGENT_STATE_ATTRIBUTE = 'lk.agent.state';
 /** Reconnect delays; after ~15 s of trying the call fails with `connection_lost` and a retry button. */
 const RECONNECT_DELAYS_MS = [0, 300, 1200, 2700, 4800, 6000];
-const CHAT_TOPIC = 'lk.chat';
 
 /** How to start a call. */
 export interface StartOptions {
@@ -96,6 +102,17 @@ export class SessionController implements ReactiveController {
       this.#fail(new VoiceAgentError('invalid_config', 'Set token-url to your token service.'));
       return;
     }
+    if (!TOKEN_CREDENTIALS.includes(this.#host.tokenCredentials)) {
+      const value = JSON.stringify(this.#host.tokenCredentials);
+      const expected = TOKEN_CREDENTIALS.join(', ');
+      this.#fail(
+        new VoiceAgentError(
+          'invalid_config',
+          `token-credentials ${value} is not one of ${expected}.`,
+        ),
+      );
+      return;
+    }
 
     const room = new Room({
       audioCaptureDefaults: {
@@ -114,8 +131,8 @@ export class SessionController implements ReactiveController {
     });
     this.#room = room;
     // Before connecting, so no tool call can arrive before its handler (protocol step 1).
-    room.registerRpcMethod(TOOL_PROTOCOL.callMethod, (data) => this.#onToolCall(data));
-    room.registerTextStreamHandler(TRANSCRIPTION.topic, (reader, { identity }) => {
+    room.registerRpcMethod(TOOL_CALL_METHOD, (data) => this.#onToolCall(data));
+    room.registerTextStreamHandler(TOPICS.transcription, (reader, { identity }) => {
       const role = speakerOf({
         senderIdentity: identity,
         attributes: reader.info.attributes,
@@ -131,6 +148,8 @@ export class SessionController implements ReactiveController {
         tokenUrl: this.#host.tokenUrl,
         agentName: this.#host.agentName || undefined,
         participantName: this.#host.participantName || undefined,
+        credentials: this.#host.tokenCredentials,
+        headers: this.#host.tokenHeaders,
       });
       if (room !== this.#room) return;
       const microphone = options.muted
@@ -190,7 +209,7 @@ export class SessionController implements ReactiveController {
     if (!room || !this.#agent || !isActive(this.state)) {
       throw new VoiceAgentError('not_connected', 'Start a call before sending text.');
     }
-    await room.localParticipant.sendText(text, { topic: CHAT_TOPIC });
+    await room.localParticipant.sendText(text, { topic: TOPICS.chat });
     this.#caption({ segmentId: `chat-${++this.#chatCount}`, role: 'user', text, final: true });
   }
 
@@ -203,7 +222,10 @@ export class SessionController implements ReactiveController {
         }
       })
       .on(RoomEvent.ParticipantDisconnected, (participant) => {
-        if (participant === this.#agent) void this.end('agent_left');
+        if (participant !== this.#agent) return;
+        // An agent that gave up on its model says so before it leaves.
+        if (this.#agentStatus().model === MODEL_STATUS.failed) this.#modelFailed();
+        else void this.end('agent_left');
       })
       .on(RoomEvent.TrackSubscribed, (track, _publication, participant) =>
         this.#onTrack(track, participant),
@@ -212,7 +234,7 @@ export class SessionController implements ReactiveController {
       .on(RoomEvent.SignalReconnecting, () => this.#onReconnecting())
       .on(RoomEvent.Reconnected, () => {
         this.reconnecting = false;
-        this.#transition({ type: 'agent-state', value: this.#agentState() });
+        this.#transition({ type: 'agent', ...this.#agentStatus() });
       })
       .on(RoomEvent.Disconnected, (reason) => {
         if (room !== this.#room) return;
@@ -225,15 +247,28 @@ export class SessionController implements ReactiveController {
 
   #onReconnecting(): void {
     this.reconnecting = true;
-    this.#transition({ type: 'reconnecting' });
+    this.#transition({ type: 'connection-lost' });
   }
 
   #onParticipant(participant: Participant): void {
     if (participant.kind !== ParticipantKind.AGENT) return;
     this.#agent = participant as RemoteParticipant;
-    const ready = participant.attributes[AGENT_STATE_ATTRIBUTE] !== undefined;
-    if (ready && !this.#stopWatchingTools) this.#agentReady();
-    if (!this.reconnecting) this.#transition({ type: 'agent-state', value: this.#agentState() });
+    const status = this.#agentStatus();
+    if (status.model === MODEL_STATUS.failed) {
+      this.#modelFailed();
+      return;
+    }
+    if (status.state !== undefined && !this.#stopWatchingTools) this.#agentReady();
+    if (!this.reconnecting) this.#transition({ type: 'agent', ...status });
+  }
+
+  #modelFailed(): void {
+    this.#fail(
+      new VoiceAgentError(
+        'model_unavailable',
+        'The agent lost its model and could not restore it.',
+      ),
+    );
   }
 
   /** The agent has its session: stop the join timer and declare the page's tools. */
@@ -251,7 +286,7 @@ export class SessionController implements ReactiveController {
     try {
       const response = await room.localParticipant.performRpc({
         destinationIdentity: agent.identity,
-        method: TOOL_PROTOCOL.declareMethod,
+        method: DECLARE_TOOLS_METHOD,
         payload: this.#host.tools.declarationPayload(),
       });
       const { accepted = [], rejected = [] } = JSON.parse(response) as {
@@ -318,12 +353,13 @@ export class SessionController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  #agentState(): string | undefined {
-    return this.#agent?.attributes[AGENT_STATE_ATTRIBUTE];
+  #agentStatus(): AgentStatus {
+    const attributes = this.#agent?.attributes ?? {};
+    return { state: attributes[AGENT_STATE_ATTRIBUTE], model: attributes[MODEL_STATUS_ATTRIBUTE] };
   }
 
   #agentMissing(room: Room): void {
-    if (room !== this.#room || this.#agentState() !== undefined) return;
+    if (room !== this.#room || this.#agentStatus().state !== undefined) return;
     const seconds = Math.round(this.#host.agentTimeout / 1000);
     this.#fail(new VoiceAgentError('agent_timeout', `No agent joined within ${seconds} s.`));
   }

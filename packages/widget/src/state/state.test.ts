@@ -5,24 +5,40 @@ describe('session state machine', () => {
   it('goes idle → connecting → listening → thinking → speaking → ended', () => {
     let state = nextState('idle', { type: 'start' });
     expect(state).toBe('connecting');
-    state = nextState(state, { type: 'agent-state', value: 'initializing' });
+    state = nextState(state, { type: 'agent', state: 'initializing', model: undefined });
     expect(state).toBe('connecting');
     for (const value of ['listening', 'thinking', 'speaking'] as const) {
-      state = nextState(state, { type: 'agent-state', value });
+      state = nextState(state, { type: 'agent', state: value, model: undefined });
       expect(state).toBe(value);
     }
     expect(nextState(state, { type: 'end' })).toBe('ended');
   });
 
   it('shows connecting while reconnecting, then follows the agent again', () => {
-    const reconnecting = nextState('speaking', { type: 'reconnecting' });
+    const reconnecting = nextState('speaking', { type: 'connection-lost' });
     expect(reconnecting).toBe('connecting');
-    expect(nextState(reconnecting, { type: 'agent-state', value: 'listening' })).toBe('listening');
+    expect(nextState(reconnecting, { type: 'agent', state: 'listening', model: undefined })).toBe(
+      'listening',
+    );
+  });
+
+  it("shows reconnecting while the agent's model reconnects, whatever its own state says", () => {
+    const agent = (state: string, model?: string) => ({ type: 'agent' as const, state, model });
+    const reconnecting = nextState('speaking', agent('speaking', 'reconnecting'));
+    expect(reconnecting).toBe('reconnecting');
+    expect(isActive(reconnecting)).toBe(true);
+    expect(nextState(reconnecting, agent('listening', 'reconnecting'))).toBe('reconnecting');
+    expect(nextState(reconnecting, agent('listening', 'connected'))).toBe('listening');
+    expect(nextState('ended', agent('listening', 'reconnecting'))).toBe('ended');
   });
 
   it('ignores agent updates once the call is over, and start while one is under way', () => {
-    expect(nextState('ended', { type: 'agent-state', value: 'speaking' })).toBe('ended');
-    expect(nextState('error', { type: 'agent-state', value: 'listening' })).toBe('error');
+    expect(nextState('ended', { type: 'agent', state: 'speaking', model: undefined })).toBe(
+      'ended',
+    );
+    expect(nextState('error', { type: 'agent', state: 'listening', model: undefined })).toBe(
+      'error',
+    );
     expect(nextState('listening', { type: 'start' })).toBe('listening');
   });
 

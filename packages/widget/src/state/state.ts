@@ -1,10 +1,14 @@
+import { MODEL_STATUS } from '@voice-agent/protocol';
+
 /**
- * What the widget is doing. `idle` before the first start, `ended` after `end()` or the agent
- * leaving, `error` after a failure (the `voice-agent-error` event says which).
+ * What the widget is doing. `idle` before the first start, `reconnecting` while the agent
+ * restores a lost connection (to its model), `ended` after `end()` or the agent leaving,
+ * `error` after a failure (the `voice-agent-error` event says which).
  */
 export type VoiceAgentState =
   | 'idle'
   | 'connecting'
+  | 'reconnecting'
   | 'listening'
   | 'thinking'
   | 'speaking'
@@ -15,6 +19,7 @@ export type VoiceAgentState =
 export const STATES: readonly VoiceAgentState[] = [
   'idle',
   'connecting',
+  'reconnecting',
   'listening',
   'thinking',
   'speaking',
@@ -22,11 +27,17 @@ export const STATES: readonly VoiceAgentState[] = [
   'error',
 ];
 
+/** What the agent's attributes say: `lk.agent.state` and `voice-agent.model`. */
+export interface AgentStatus {
+  state: string | undefined;
+  model: string | undefined;
+}
+
 /** What happened to the session; {@link nextState} turns it into the new state. */
 export type SessionEvent =
   | { type: 'start' }
-  | { type: 'agent-state'; value: string | undefined }
-  | { type: 'reconnecting' }
+  | ({ type: 'agent' } & AgentStatus)
+  | { type: 'connection-lost' }
   | { type: 'end' }
   | { type: 'fail' };
 
@@ -56,9 +67,11 @@ export function nextState(current: VoiceAgentState, event: SessionEvent): VoiceA
   switch (event.type) {
     case 'start':
       return isActive(current) ? current : 'connecting';
-    case 'agent-state':
-      return isActive(current) ? stateFromAgentAttribute(event.value) : current;
-    case 'reconnecting':
+    case 'agent':
+      if (!isActive(current)) return current;
+      if (event.model === MODEL_STATUS.reconnecting) return 'reconnecting';
+      return stateFromAgentAttribute(event.state);
+    case 'connection-lost':
       return isActive(current) ? 'connecting' : current;
     case 'end':
       return current === 'idle' || current === 'error' ? current : 'ended';

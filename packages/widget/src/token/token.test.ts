@@ -7,7 +7,7 @@ import { fetchConnectionDetails, parseRetryAfter, tokenRequestBody } from './tok
 // A real HTTP server on loopback answering like a token service would, path by path.
 let server: Server;
 let base: string;
-const requests: { path: string; body: unknown }[] = [];
+const requests: { path: string; body: unknown; headers: Record<string, unknown> }[] = [];
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -16,7 +16,11 @@ beforeAll(async () => {
       raw += chunk;
     });
     request.on('end', () => {
-      requests.push({ path: request.url ?? '', body: raw ? JSON.parse(raw) : undefined });
+      requests.push({
+        path: request.url ?? '',
+        body: raw ? JSON.parse(raw) : undefined,
+        headers: request.headers,
+      });
       const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
         response.end(JSON.stringify(body));
@@ -76,6 +80,40 @@ describe('token fetch', () => {
       room_config: { agents: [{ agent_name: 'support' }] },
       participant_name: 'Ada',
     });
+  });
+
+  it("adds the page's headers, from an object or an async function, keeping the JSON type", async () => {
+    await fetchConnectionDetails({
+      tokenUrl: `${base}/ok`,
+      headers: { 'X-CSRF-Token': 'csrf-1', 'Content-Type': 'text/plain' },
+    });
+    expect(requests.at(-1)?.headers).toMatchObject({
+      'x-csrf-token': 'csrf-1',
+      'content-type': 'application/json',
+    });
+    await fetchConnectionDetails({
+      tokenUrl: `${base}/ok`,
+      headers: async () => ({ Authorization: 'Bearer site-login' }),
+    });
+    expect(requests.at(-1)?.headers).toMatchObject({ authorization: 'Bearer site-login' });
+  });
+
+  it('reports a throwing headers function as token_unreachable, without a request', async () => {
+    const count = requests.length;
+    const error = await fetchConnectionDetails({
+      tokenUrl: `${base}/ok`,
+      headers: () => Promise.reject(new Error('no CSRF token')),
+    }).catch((e: unknown) => e as VoiceAgentError);
+    expect(error).toMatchObject({ code: 'token_unreachable' });
+    expect(requests.length).toBe(count);
+  });
+
+  it('stops waiting when its signal aborts, rejecting with the reason', async () => {
+    const controller = new AbortController();
+    const pending = fetchConnectionDetails({ tokenUrl: `${base}/hang`, signal: controller.signal });
+    const reason = new Error('call ended');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
   });
 
   it('sends an empty object when there is no agent name', () => {

@@ -1,5 +1,17 @@
 import { VoiceAgentError, type VoiceAgentErrorCode } from '../errors/errors.js';
 
+/**
+ * Extra headers for the token request (a CSRF token, a bearer from the site's own login), or
+ * a function returning them, called before every request (it may be async).
+ */
+export type TokenHeaders = HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+
+/** Whether the token request carries the browser's cookies: `fetch`'s `credentials`. */
+export type TokenCredentials = 'omit' | 'same-origin' | 'include';
+
+/** Every {@link TokenCredentials} value, to check an attribute against. */
+export const TOKEN_CREDENTIALS: readonly TokenCredentials[] = ['omit', 'same-origin', 'include'];
+
 /** What the widget sends to the token service. */
 export interface TokenRequestOptions {
   /** The token service's URL (`token-url`). */
@@ -8,8 +20,14 @@ export interface TokenRequestOptions {
   agentName?: string | undefined;
   /** The visitor's display name, if the page knows it. */
   participantName?: string | undefined;
+  /** Cookies: `include` sends them to a token service on another origin. Default `same-origin`. */
+  credentials?: TokenCredentials | undefined;
+  /** Headers added to the request (`Content-Type` stays `application/json`). */
+  headers?: TokenHeaders | undefined;
   /** Gives up after this long (default 10 s) with `token_unreachable`. */
   timeoutMs?: number;
+  /** Cancels the request (the call was ended); the promise then rejects with the abort reason. */
+  signal?: AbortSignal | undefined;
   /** Injected in tests; defaults to the global `fetch`. */
   fetch?: typeof fetch;
 }
@@ -29,6 +47,13 @@ export function tokenRequestBody(options: TokenRequestOptions): Record<string, u
   if (options.agentName) body.room_config = { agents: [{ agent_name: options.agentName }] };
   if (options.participantName) body.participant_name = options.participantName;
   return body;
+}
+
+/** The page's headers (its function awaited), with the JSON content type on top. */
+async function requestHeaders(extra: TokenHeaders | undefined): Promise<Headers> {
+  const headers = new Headers(typeof extra === 'function' ? await extra() : extra);
+  headers.set('Content-Type', 'application/json');
+  return headers;
 }
 
 function codeForStatus(status: number): VoiceAgentErrorCode {
@@ -61,7 +86,8 @@ async function errorBody(response: Response): Promise<{ code?: string; message?:
 
 /**
  * Asks the token service for connection details. Every failure becomes a
- * {@link VoiceAgentError} with a stable code: `token_unreachable` (network, timeout),
+ * {@link VoiceAgentError} with a stable code: `token_unreachable` (network, timeout, CORS, or
+ * the page's headers function failed),
  * `token_forbidden` (401/403), `token_rate_limited` (429, with `retryAfterSeconds`),
  * `token_bad_request` (other 4xx), `token_server_error` (5xx),
  * `token_invalid_response` (a 200 without both fields).
@@ -74,15 +100,19 @@ export async function fetchConnectionDetails(
   options: TokenRequestOptions,
 ): Promise<ConnectionDetails> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let response: Response;
   try {
     response = await doFetch(options.tokenUrl, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: await requestHeaders(options.headers),
       body: JSON.stringify(tokenRequestBody(options)),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      credentials: options.credentials ?? 'same-origin',
+      signal,
     });
   } catch (cause) {
+    if (options.signal?.aborted) throw options.signal.reason;
     throw new VoiceAgentError(
       'token_unreachable',
       `The voice service at ${options.tokenUrl} could not be reached.`,

@@ -1,6 +1,7 @@
+import { TOOL_CALL_ERRORS } from '@voice-agent/protocol';
 import { describe, expect, it } from 'vitest';
 import { VoiceAgentError } from '../errors/errors.js';
-import { TOOL_PROTOCOL, ToolRegistry } from './tools.js';
+import { PageToolRegistry } from './tools.js';
 
 const weather = {
   name: 'get_weather',
@@ -26,7 +27,7 @@ function invalidToolError(action: () => void): VoiceAgentError {
 
 describe('client tools', () => {
   it('declares the whole set in the protocol v1 format', () => {
-    const registry = new ToolRegistry();
+    const registry = new PageToolRegistry();
     registry.register(weather);
     registry.register({ name: 'ping', description: 'Ping', handler: () => 'pong' });
     expect(JSON.parse(registry.declarationPayload())).toEqual({
@@ -39,7 +40,7 @@ describe('client tools', () => {
   });
 
   it('runs the handler with the arguments object and answers with its result', async () => {
-    const registry = new ToolRegistry();
+    const registry = new PageToolRegistry();
     registry.register(weather);
     const outcome = await registry.call(
       JSON.stringify({ name: 'get_weather', arguments: { city: 'Paris' } }),
@@ -54,14 +55,14 @@ describe('client tools', () => {
   });
 
   it('answers undefined as null', async () => {
-    const registry = new ToolRegistry();
+    const registry = new PageToolRegistry();
     registry.register({ name: 'noop', description: 'Nothing', handler: () => undefined });
     const outcome = await registry.call('{"name":"noop","arguments":{}}');
     expect(outcome.ok && outcome.response).toBe('{"result":null}');
   });
 
   it('turns a thrown error into TOOL_FAILED with its message', async () => {
-    const registry = new ToolRegistry();
+    const registry = new PageToolRegistry();
     registry.register({
       name: 'fail',
       description: 'Fails',
@@ -71,22 +72,22 @@ describe('client tools', () => {
     });
     expect(await registry.call('{"name":"fail","arguments":{}}')).toMatchObject({
       ok: false,
-      code: TOOL_PROTOCOL.toolFailed,
+      code: TOOL_CALL_ERRORS.toolFailed,
       message: 'out of stock',
     });
   });
 
   it('answers UNKNOWN_TOOL for an unknown or malformed call', async () => {
-    const registry = new ToolRegistry();
+    const registry = new PageToolRegistry();
     expect(await registry.call('{"name":"nope","arguments":{}}')).toMatchObject({
       ok: false,
-      code: TOOL_PROTOCOL.unknownTool,
+      code: TOOL_CALL_ERRORS.unknownTool,
     });
-    expect(await registry.call('not json')).toMatchObject({ code: TOOL_PROTOCOL.unknownTool });
+    expect(await registry.call('not json')).toMatchObject({ code: TOOL_CALL_ERRORS.unknownTool });
   });
 
   it('answers INVALID_RESULT when the result cannot be serialised', async () => {
-    const registry = new ToolRegistry();
+    const registry = new PageToolRegistry();
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     registry.register({ name: 'loop', description: 'Loops', handler: () => circular });
@@ -94,13 +95,13 @@ describe('client tools', () => {
     for (const name of ['loop', 'big']) {
       expect(await registry.call(JSON.stringify({ name, arguments: {} }))).toMatchObject({
         ok: false,
-        code: TOOL_PROTOCOL.invalidResult,
+        code: TOOL_CALL_ERRORS.invalidResult,
       });
     }
   });
 
   it('rejects bad names, handlers, descriptions, schemas and a 17th tool', () => {
-    const registry = new ToolRegistry();
+    const registry = new PageToolRegistry();
     const base = { description: 'x', handler: () => 1 };
     expect(invalidToolError(() => registry.register({ ...base, name: 'x y' })).message).toContain(
       'must match',
@@ -126,7 +127,7 @@ describe('client tools', () => {
   });
 
   it('notifies listeners on register and unregister', () => {
-    const registry = new ToolRegistry();
+    const registry = new PageToolRegistry();
     let changes = 0;
     const stop = registry.onChange(() => changes++);
     registry.register(weather);

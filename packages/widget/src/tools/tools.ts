@@ -1,7 +1,13 @@
+import {
+  CLIENT_TOOL_LIMITS,
+  CLIENT_TOOLS_VERSION,
+  checkToolDeclaration,
+  type DeclareToolsRequest,
+  type JsonSchema,
+  TOOL_CALL_ERRORS,
+  type ToolDeclaration,
+} from '@voice-agent/protocol';
 import { VoiceAgentError } from '../errors/errors.js';
-
-/** A JSON Schema object describing a tool's arguments. */
-export type JsonSchema = { type: 'object'; [key: string]: unknown };
 
 /** A function of the host page that the agent may call. */
 export interface ClientTool<Args = Record<string, unknown>> {
@@ -15,62 +21,26 @@ export interface ClientTool<Args = Record<string, unknown>> {
   handler: (args: Args) => unknown;
 }
 
-/** A tool as declared to the agent (the handler stays in the page). */
-export interface ToolDeclaration {
-  name: string;
-  description: string;
-  parameters: JsonSchema;
-}
-
-/** RPC method names and error codes of the client-tool protocol (docs/protocol.md, v1). */
-export const TOOL_PROTOCOL = {
-  version: 1,
-  callMethod: 'voice-agent.tool-call',
-  declareMethod: 'voice-agent.declare-tools',
-  toolFailed: 2001,
-  unknownTool: 2002,
-  invalidResult: 2003,
-} as const;
-
-/** Limits the agent enforces; checked here too, so the page hears about a bad tool at once. */
-export const TOOL_LIMITS = {
-  namePattern: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
-  maxTools: 16,
-  maxDescription: 1024,
-  maxSchemaBytes: 4096,
-} as const;
-
 /** How a tool call ended: the RPC answer to send, and what the page's event reports. */
 export type ToolCallOutcome =
   | { ok: true; name: string; arguments: unknown; result: unknown; response: string }
   | { ok: false; name: string; arguments: unknown; code: number; message: string };
 
-const EMPTY_PARAMETERS: JsonSchema = { type: 'object', properties: {} };
-
 function invalid(message: string): VoiceAgentError {
   return new VoiceAgentError('invalid_tool', message);
 }
 
+/** The protocol's rules (the agent's verdict, given at once), plus a handler and room for it. */
 function validate(tool: ClientTool<never>, count: number, replacing: boolean): ToolDeclaration {
   if (!tool || typeof tool !== 'object') throw invalid('A tool must be an object.');
-  const { name, description, parameters = EMPTY_PARAMETERS, handler } = tool;
-  if (typeof name !== 'string' || !TOOL_LIMITS.namePattern.test(name)) {
-    throw invalid(`Tool name ${JSON.stringify(name)} must match ${TOOL_LIMITS.namePattern}.`);
+  const check = checkToolDeclaration(tool);
+  if (!check.ok) throw invalid(`Tool ${JSON.stringify(check.name)}: ${check.message}.`);
+  if (typeof tool.handler !== 'function')
+    throw invalid(`Tool ${tool.name} needs a handler function.`);
+  if (!replacing && count >= CLIENT_TOOL_LIMITS.maxTools) {
+    throw invalid(`At most ${CLIENT_TOOL_LIMITS.maxTools} tools can be registered.`);
   }
-  if (typeof handler !== 'function') throw invalid(`Tool ${name} needs a handler function.`);
-  if (typeof description !== 'string' || description.length > TOOL_LIMITS.maxDescription) {
-    throw invalid(`Tool ${name} needs a description of at most 1,024 characters.`);
-  }
-  if (!parameters || typeof parameters !== 'object' || parameters.type !== 'object') {
-    throw invalid(`Tool ${name}: parameters must be a JSON Schema with "type": "object".`);
-  }
-  if (new TextEncoder().encode(JSON.stringify(parameters)).length > TOOL_LIMITS.maxSchemaBytes) {
-    throw invalid(`Tool ${name}: parameters are over 4 KiB as JSON.`);
-  }
-  if (!replacing && count >= TOOL_LIMITS.maxTools) {
-    throw invalid(`At most ${TOOL_LIMITS.maxTools} tools can be registered.`);
-  }
-  return { name, description, parameters };
+  return check.declaration;
 }
 
 function parseCall(payload: string): { name: string; arguments: Record<string, unknown> } {
@@ -87,10 +57,10 @@ function parseCall(payload: string): { name: string; arguments: Record<string, u
 }
 
 /**
- * The page's client tools: validation, the declaration payload and the dispatch of calls.
- * Plain (no LiveKit), so it works before the session code has loaded.
+ * The page's client tools and their handlers: validation, the declaration payload and the
+ * dispatch of calls. Plain (no LiveKit), so it works before the call code has loaded.
  */
-export class ToolRegistry {
+export class PageToolRegistry {
   readonly #tools = new Map<string, { declaration: ToolDeclaration; tool: ClientTool<never> }>();
   readonly #listeners = new Set<() => void>();
 
@@ -123,7 +93,8 @@ export class ToolRegistry {
   /** The `voice-agent.declare-tools` request payload: the whole set. */
   declarationPayload(): string {
     const tools = [...this.#tools.values()].map(({ declaration }) => declaration);
-    return JSON.stringify({ version: TOOL_PROTOCOL.version, tools });
+    const request: DeclareToolsRequest = { version: CLIENT_TOOLS_VERSION, tools };
+    return JSON.stringify(request);
   }
 
   /** Runs the handler a `voice-agent.tool-call` request names and says how it went. */
@@ -132,14 +103,14 @@ export class ToolRegistry {
     const entry = this.#tools.get(name);
     if (!entry) {
       const message = `No client tool named ${JSON.stringify(name)} is registered.`;
-      return { ok: false, name, arguments: args, code: TOOL_PROTOCOL.unknownTool, message };
+      return { ok: false, name, arguments: args, code: TOOL_CALL_ERRORS.unknownTool, message };
     }
     let result: unknown;
     try {
       result = await entry.tool.handler(args as never);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { ok: false, name, arguments: args, code: TOOL_PROTOCOL.toolFailed, message };
+      return { ok: false, name, arguments: args, code: TOOL_CALL_ERRORS.toolFailed, message };
     }
     let response: string | undefined;
     try {
@@ -149,7 +120,7 @@ export class ToolRegistry {
     }
     if (response === undefined) {
       const message = `The result of ${name} is not JSON-serialisable.`;
-      return { ok: false, name, arguments: args, code: TOOL_PROTOCOL.invalidResult, message };
+      return { ok: false, name, arguments: args, code: TOOL_CALL_ERRORS.invalidResult, message };
     }
     return { ok: true, name, arguments: args, result, response };
   }

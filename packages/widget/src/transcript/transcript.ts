@@ -1,3 +1,5 @@
+import { TRANSCRIPTION_ATTRIBUTES } from '@voice-agent/protocol';
+
 /** Who said it. */
 export type Speaker = 'user' | 'agent';
 
@@ -8,14 +10,6 @@ export interface TranscriptSegment {
   text: string;
   final: boolean;
 }
-
-/** Attributes of an `lk.transcription` text stream (the Agents framework's convention). */
-export const TRANSCRIPTION = {
-  topic: 'lk.transcription',
-  segmentId: 'lk.segment_id',
-  final: 'lk.transcription_final',
-  trackId: 'lk.transcribed_track_id',
-} as const;
 
 /**
  * Whose speech a caption stream is. The agent sends both sides' captions, so the sender
@@ -28,7 +22,7 @@ export function speakerOf(stream: {
   localIdentity: string;
   localTrackSids: readonly string[];
 }): Speaker {
-  const trackId = stream.attributes?.[TRANSCRIPTION.trackId];
+  const trackId = stream.attributes?.[TRANSCRIPTION_ATTRIBUTES.trackId];
   if (stream.senderIdentity === stream.localIdentity) return 'user';
   return trackId !== undefined && stream.localTrackSids.includes(trackId) ? 'user' : 'agent';
 }
@@ -89,9 +83,9 @@ export class TranscriptStream {
     attributes: Record<string, string> | undefined;
   }) {
     const attributes = options.attributes ?? {};
-    this.#segmentId = attributes[TRANSCRIPTION.segmentId] ?? options.streamId;
+    this.#segmentId = attributes[TRANSCRIPTION_ATTRIBUTES.segmentId] ?? options.streamId;
     this.#role = options.role;
-    this.#finalAttribute = attributes[TRANSCRIPTION.final] === 'true';
+    this.#finalAttribute = attributes[TRANSCRIPTION_ATTRIBUTES.final] === 'true';
   }
 
   /** The segment after one more chunk. */

@@ -11,7 +11,8 @@ import {
 import type { SessionController } from '../session/session-controller.js';
 import type { SessionHost } from '../session/session-host.js';
 import { isActive, type VoiceAgentState } from '../state/state.js';
-import { type ClientTool, ToolRegistry } from '../tools/tools.js';
+import type { TokenCredentials, TokenHeaders } from '../token/token.js';
+import { type ClientTool, PageToolRegistry } from '../tools/tools.js';
 import { VERSION } from '../version.js';
 import { VoiceAgentErrorEvent, VoiceAgentStateEvent } from './events.js';
 import { renderPanel } from './voice-agent.panel.js';
@@ -103,6 +104,18 @@ export class VoiceAgentElement extends LitElement implements SessionHost {
   @property({ attribute: 'agent-name', reflect: true }) agentName = '';
   /** The visitor's display name sent to the token service. Default: none. */
   @property({ attribute: 'participant-name', reflect: true }) participantName = '';
+  /**
+   * Whether the token request carries the visitor's cookies (`fetch`'s `credentials`):
+   * `omit`, `same-origin` (default) or `include` (also to a token service on another origin,
+   * which must allow this page's origin with credentials).
+   */
+  @property({ attribute: 'token-credentials', reflect: true })
+  tokenCredentials: TokenCredentials = 'same-origin';
+  /**
+   * Headers added to the token request: an object, or a function (may be async) called before
+   * every request, e.g. `() => ({ 'X-CSRF-Token': csrf() })`. Default: none.
+   */
+  @property({ attribute: false }) tokenHeaders: TokenHeaders | undefined;
   /** `light`, `dark` or `auto` (default; follows the system). */
   @property({ reflect: true }) theme: VoiceAgentTheme = 'auto';
   /** Accent colour; any CSS colour. Overrides `--voice-agent-accent`. Default: none. */
@@ -127,7 +140,7 @@ export class VoiceAgentElement extends LitElement implements SessionHost {
   @property({ attribute: false }) labels: MessageOverrides = {};
 
   /** The page's client tools; usable before the call code has loaded. */
-  readonly tools = new ToolRegistry();
+  readonly tools = new PageToolRegistry();
 
   /** @internal Where the session puts the agent's `<audio>` element. */
   @query('.audio') readonly audioContainer!: HTMLElement | null;

@@ -1,0 +1,30 @@
+export {
+  checkToolDeclaration,
+  type DeclarationCheck,
+  type DeclarationProblem,
+  NO_PARAMETERS,
+} from './client-tools/check-declaration.js';
+export {
+  CLIENT_TOOL_LIMITS,
+  CLIENT_TOOLS_VERSION,
+  DECLARE_TOOLS_METHOD,
+  type DeclareToolsRequest,
+  type DeclareToolsResponse,
+  type JsonSchema,
+  type RejectedTool,
+  type RejectionCode,
+  TOOL_CALL_ERRORS,
+  TOOL_CALL_METHOD,
+  TOOL_NAME_PATTERN,
+  type ToolCallRequest,
+  type ToolCallResponse,
+  type ToolDeclaration,
+} from './client-tools/client-tools.js';
+export {
+  AGENT_STATE_ATTRIBUTE,
+  MODEL_STATUS,
+  MODEL_STATUS_ATTRIBUTE,
+  type ModelStatus,
+  TOPICS,
+  TRANSCRIPTION_ATTRIBUTES,
+} from './room/room.js';

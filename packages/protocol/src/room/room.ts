@@ -1,0 +1,39 @@
+// Names in the LiveKit room that the widget and the agent share. The `lk.*` ones are the
+// LiveKit Agents framework's conventions; `voice-agent.*` ones are ours.
+
+/** Text-stream topics. */
+export const TOPICS = {
+  /** Captions of both sides, from the agent. */
+  transcription: 'lk.transcription',
+  /** Typed text, from the visitor. */
+  chat: 'lk.chat',
+  /** What the visitor said before the agent was there (livekit-client's pre-connect buffer). */
+  preConnectAudio: 'lk.agent.pre-connect-audio-buffer',
+} as const;
+
+/** Attributes of a caption stream on {@link TOPICS}.transcription. */
+export const TRANSCRIPTION_ATTRIBUTES = {
+  segmentId: 'lk.segment_id',
+  final: 'lk.transcription_final',
+  /** The track whose speech this is: set for the visitor's words. */
+  trackId: 'lk.transcribed_track_id',
+} as const;
+
+/** The agent's participant attribute holding its state (`initializing`, `listening`, ...). */
+export const AGENT_STATE_ATTRIBUTE = 'lk.agent.state';
+
+/** The agent's participant attribute saying how its connection to the model is. */
+export const MODEL_STATUS_ATTRIBUTE = 'voice-agent.model';
+
+/** The values of {@link MODEL_STATUS_ATTRIBUTE}. */
+export const MODEL_STATUS = {
+  /** The model connection dropped and the agent is restoring it. */
+  reconnecting: 'reconnecting',
+  /** The model connection is up (again). */
+  connected: 'connected',
+  /** The agent gave up on the model; it leaves the room. */
+  failed: 'failed',
+} as const;
+
+/** One of the {@link MODEL_STATUS} values. */
+export type ModelStatus = (typeof MODEL_STATUS)[keyof typeof MODEL_STATUS];
