@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { cli, ServerOptions } from '@livekit/agents';
 import { ConfigError } from './config/config.js';
 import { loadAgentConfig } from './config/load.js';
+import { guardForkedProcesses } from './lifecycle/fork-guard.js';
 import { agentName, missingVariables } from './worker/environment.js';
 import { CONFIG_PATH_VARIABLE } from './worker/job.js';
 import { createBaseTools, MissingEnvironmentError } from './worker/session.js';
@@ -144,6 +145,8 @@ async function main(): Promise<void> {
     command,
     ...rest,
   ];
+  // Job and inference processes end when the worker is gone, even after a kill -9.
+  guardForkedProcesses();
   const port = cliOptions.port === 0 ? await freePort(host ?? '0.0.0.0') : cliOptions.port;
   cli.runApp(
     new ServerOptions({

@@ -1,3 +1,5 @@
+export type { ActiveJob, DispatchTimings, FailedDispatch } from './agent/dispatcher.js';
+export type { WorkerSummary } from './agent/worker-pool.js';
 export { type ParticipantGrant, TokenError, type TokenErrorCode } from './auth/token.js';
 export { WERIFT_VERSION, WeriftFixError } from './rtc/werift-fixes.js';
 export {

@@ -1,6 +1,7 @@
 import { defineAgent, type JobContext, log, voice } from '@livekit/agents';
 import { RoomEvent, RpcError, type RpcInvocationData } from '@livekit/rtc-node';
 import { loadAgentConfig } from '../config/load.js';
+import { superviseJob } from '../lifecycle/job-lifecycle.js';
 import { PreConnectAudio } from '../preconnect/buffer.js';
 import { SESSION_PCM_FORMAT } from '../preconnect/decode.js';
 import { afterSpeech } from '../preconnect/greeting.js';
@@ -81,6 +82,7 @@ async function entry(ctx: JobContext): Promise<void> {
   session.on(voice.AgentSessionEventTypes.Close, () => {
     void modelStatus.settled().then(() => ctx.shutdown('session closed'));
   });
+  superviseJob(room);
   // The greeting goes first; what the visitor said before and during it follows, in order.
   let greeted: () => void = () => undefined;
   const greeting = new Promise<void>((resolve) => {

@@ -1,51 +1,13 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { AgentServer, initializeLogger, ServerOptions } from '@livekit/agents';
+import { type AgentServer, initializeLogger } from '@livekit/agents';
 import { ParticipantKind, type RemoteParticipant, Room, RoomEvent } from '@livekit/rtc-node';
 import { waitFor } from '@voice-agent/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../server/dev-server.js';
 import { mintToken } from '../testing/tokens.js';
-
-const AGENT_FILE = fileURLToPath(new URL('./fixtures/state-agent.mjs', import.meta.url));
-
-type WorkerOptions = Partial<ConstructorParameters<typeof ServerOptions>[0]>;
-
-/** A real worker running the fixture agent against `url`; `options` override the defaults. */
-function agentWorker(url: string, options: WorkerOptions = {}): AgentServer {
-  return new AgentServer(
-    new ServerOptions({
-      agent: AGENT_FILE,
-      wsURL: url,
-      apiKey: 'devkey',
-      apiSecret: 'secret',
-      host: '127.0.0.1',
-      port: 0,
-      ...options,
-    }),
-  );
-}
-
-/** Runs `worker`; resolves with its run once LiveKit accepted its registration. */
-async function register(worker: AgentServer): Promise<{ running: Promise<void> }> {
-  const registered = new Promise<void>((resolve) =>
-    worker.event.once('worker_registered', () => resolve()),
-  );
-  const running = worker.run();
-  await registered;
-  return { running };
-}
-
-/** Resolves with the first participant in `room` that reports an agent state. */
-function agentIn(room: Room): Promise<RemoteParticipant> {
-  return new Promise((resolve) =>
-    room.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
-      if (participant.attributes['lk.agent.state']) resolve(participant as RemoteParticipant);
-    }),
-  );
-}
+import { agentIn, agentWorker, register } from './workers.test-helper.js';
 
 describe('agent dispatch to a real @livekit/agents worker', () => {
   let server: DevServer;
@@ -153,33 +115,34 @@ describe('agent dispatch to a real @livekit/agents worker', () => {
   });
 
   it('offers a declined job to the next worker with that agent name', async () => {
+    // random 0: the first registered available worker (the decliner) is asked first.
+    const own = await startDevServer({ port: 0, agentDispatch: { random: () => 0 } });
     let declinerAsked = false;
-    // The decliner registers first and reports the lower load, so it is asked first.
-    const decliner = agentWorker(server.url, {
+    const decliner = agentWorker(own.url, {
       agentName: 'shared-agent',
-      loadFunc: async () => 0,
       requestFunc: async (request) => {
         declinerAsked = true;
         await request.reject();
       },
     });
-    const taker = agentWorker(server.url, { agentName: 'shared-agent', loadFunc: async () => 0.5 });
+    const taker = agentWorker(own.url, { agentName: 'shared-agent' });
     const started: Promise<void>[] = [];
+    const visitor = new Room();
     try {
       for (const worker of [decliner, taker]) started.push((await register(worker)).running);
-      const visitor = new Room();
       const agentReady = agentIn(visitor);
       await visitor.connect(
-        server.url,
+        own.url,
         await mintToken({ identity: 'v', room: 'shared-room', agentName: 'shared-agent' }),
       );
       const agent = await agentReady;
       expect(declinerAsked).toBe(true);
       expect(agent.kind).toBe(ParticipantKind.AGENT);
-      await endsWithVisitor(visitor);
     } finally {
+      await visitor.disconnect();
       await Promise.all([decliner.close(), taker.close()]);
       await Promise.allSettled(started);
+      await own.close();
     }
   });
 

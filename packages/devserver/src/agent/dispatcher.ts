@@ -12,56 +12,98 @@ import {
   WorkerPong,
   WorkerStatus,
 } from '@livekit/protocol';
-import { AccessToken } from 'livekit-server-sdk';
 import type { WebSocket } from 'ws';
 import { newId } from '../room/ids.js';
 import type { Room } from '../room/room.js';
 import { trace } from '../server/log.js';
 import { serverInfo } from '../signal/server-info.js';
+import { agentToken } from './agent-token.js';
+import { pickWorker, type RegisteredWorker, type WorkerSummary } from './worker-pool.js';
 
-/** A registered `@livekit/agents` worker. */
-interface Worker {
-  id: string;
-  agentName: string;
-  socket: WebSocket;
-  status: WorkerStatus;
-  load: number;
+/** How long workers get to answer, and how long a job may wait for one. */
+export interface DispatchTimings {
+  /**
+   * A worker that has not answered an availability request within this is skipped and the
+   * job offered to another (LiveKit waits 7.5 s on its side of the same exchange). Default 5000.
+   */
+  availabilityTimeoutMs?: number;
+  /**
+   * A dispatch that no worker has taken within this fails: it is logged on stderr and listed
+   * by `failedDispatches()`. Default 30000.
+   */
+  dispatchTimeoutMs?: number;
+  /** Random numbers in [0, 1) for the load-weighted pick (tests pass their own). */
+  random?: () => number;
 }
 
-/** A job offered or assigned to a worker. */
-interface DispatchedJob {
-  job: Job;
-  worker: Worker;
-  dispatch: Dispatch;
-}
+const DEFAULT_TIMINGS = {
+  availabilityTimeoutMs: 5_000,
+  dispatchTimeoutMs: 30_000,
+  random: Math.random,
+} satisfies Required<DispatchTimings>;
 
-/** A request to run an agent in a room, and the workers that declined it so far. */
+/** A request to run an agent in a room, until a worker runs it or it fails. */
 interface Dispatch {
   room: Room;
+  job: Job;
+  /** Set when the job's worker disconnected and the job is offered again. */
+  resuming: boolean;
+  /** Workers asked in this round, so a decline or a silence moves on to the next. */
+  tried: Set<string>;
+  deadline?: NodeJS.Timeout | undefined;
+}
+
+/** A job offered to or run by a worker. */
+export interface ActiveJob {
+  id: string;
+  room: string;
   agentName: string;
-  metadata: string;
-  declinedBy: Set<string>;
+  /** The worker it was offered or assigned to. */
+  worker: string;
+  /** Dispatched again after its first worker's connection ended. */
+  resuming: boolean;
+}
+
+/** A dispatch that no worker took in time. */
+export interface FailedDispatch {
+  jobId: string;
+  room: string;
+  agentName: string;
+  resuming: boolean;
 }
 
 /**
- * The `/agent` side of LiveKit: workers register, are asked whether they take a job
- * (availability), get an assignment with a job token when they accept, and a termination
- * when the room ends.
+ * The `/agent` side of LiveKit: workers register and report their load; each job is offered
+ * (availability) to one available worker picked by load, the way LiveKit picks; a worker that
+ * declines or does not answer in time is skipped; the one that accepts gets an assignment
+ * with a job token. When a worker's connection ends, its jobs in rooms that still have a
+ * visitor are offered again with `resuming: true`. A job nobody takes fails after a timeout.
  */
 export class AgentDispatcher {
-  private readonly workers = new Map<string, Worker>();
-  private readonly jobs = new Map<string, DispatchedJob>();
-  /** Dispatches that wait for a (new) worker with their agent name to register. */
+  private readonly workers = new Map<string, RegisteredWorker>();
+  /** Offered jobs waiting for the worker's answer, by job id. */
+  private readonly offers = new Map<
+    string,
+    { dispatch: Dispatch; worker: RegisteredWorker; timer: NodeJS.Timeout }
+  >();
+  /** Jobs a worker runs, by job id. */
+  private readonly assigned = new Map<string, { dispatch: Dispatch; worker: RegisteredWorker }>();
+  /** Dispatches waiting for a worker to register or become available. */
   private pending: Dispatch[] = [];
+  private readonly failures: FailedDispatch[] = [];
+  private readonly timings: Required<DispatchTimings>;
 
   constructor(
     private readonly apiKey: string,
     private readonly apiSecret: string,
-  ) {}
+    timings: DispatchTimings = {},
+  ) {
+    this.timings = { ...DEFAULT_TIMINGS, ...timings };
+  }
 
   /** Runs the worker protocol on an authenticated `/agent` socket. */
   accept(socket: WebSocket): void {
-    const worker: Worker = {
+    const worker: RegisteredWorker = {
       id: newId('AW_'),
       agentName: '',
       socket,
@@ -79,20 +121,17 @@ export class AgentDispatcher {
       this.onMessage(worker, message);
     });
     socket.on('error', (error) => trace('worker %s socket error: %s', worker.id, error.message));
-    socket.on('close', () => {
-      this.workers.delete(worker.id);
-      for (const [id, job] of this.jobs) if (job.worker === worker) this.jobs.delete(id);
-    });
+    socket.on('close', () => this.onWorkerGone(worker));
   }
 
-  private send(worker: Worker, message: ServerMessage['message']): void {
+  private send(worker: RegisteredWorker, message: ServerMessage['message']): void {
     if (worker.socket.readyState === worker.socket.OPEN) {
       trace('worker %s <- %s', worker.id, message.case);
       worker.socket.send(new ServerMessage({ message }).toBinary());
     }
   }
 
-  private onMessage(worker: Worker, { message }: WorkerMessage): void {
+  private onMessage(worker: RegisteredWorker, { message }: WorkerMessage): void {
     if (message.case !== 'updateWorker') trace('worker %s -> %s', worker.id, message.case);
     switch (message.case) {
       case 'register':
@@ -105,13 +144,18 @@ export class AgentDispatcher {
         this.flushPending();
         break;
       case 'availability':
-        void this.onAvailability(worker, message.value).catch(() => undefined);
+        void this.onAvailability(worker, message.value).catch((error: unknown) =>
+          trace('assigning to worker %s failed: %s', worker.id, String(error)),
+        );
         break;
       case 'updateWorker': {
-        const wasAvailable = worker.status === WorkerStatus.WS_AVAILABLE;
-        worker.status = message.value.status ?? WorkerStatus.WS_AVAILABLE;
+        const before = { status: worker.status, load: worker.load };
+        worker.status = message.value.status ?? worker.status;
         worker.load = message.value.load;
-        if (!wasAvailable && worker.status === WorkerStatus.WS_AVAILABLE) this.flushPending();
+        const roomier =
+          worker.status === WorkerStatus.WS_AVAILABLE &&
+          (before.status !== WorkerStatus.WS_AVAILABLE || worker.load < before.load);
+        if (roomier) this.flushPending();
         break;
       }
       case 'updateJob':
@@ -119,7 +163,7 @@ export class AgentDispatcher {
           message.value.status === JobStatus.JS_SUCCESS ||
           message.value.status === JobStatus.JS_FAILED
         ) {
-          this.jobs.delete(message.value.jobId);
+          this.assigned.delete(message.value.jobId);
         }
         break;
       case 'ping':
@@ -136,7 +180,15 @@ export class AgentDispatcher {
 
   /** Dispatches `agentName` to a room, the way a token's room configuration asks for it. */
   dispatch(room: Room, agentName: string, metadata: string): void {
-    this.offer({ room, agentName, metadata, declinedBy: new Set() });
+    const job = new Job({
+      id: newId('AJ_'),
+      dispatchId: newId('AD_'),
+      type: JobType.JT_ROOM,
+      room: room.info(),
+      agentName,
+      metadata,
+    });
+    this.start({ room, job, resuming: false, tried: new Set() });
   }
 
   /** Automatic dispatch: a new room gets an agent from the workers that have no agent name. */
@@ -146,92 +198,160 @@ export class AgentDispatcher {
     }
   }
 
-  /** Offers the job to the least-loaded available worker that has not declined it. */
+  /** Starts the dispatch's deadline and makes its first offer. */
+  private start(dispatch: Dispatch): void {
+    dispatch.deadline = setTimeout(() => this.fail(dispatch), this.timings.dispatchTimeoutMs);
+    this.offer(dispatch);
+  }
+
+  private fail(dispatch: Dispatch): void {
+    this.pending = this.pending.filter((pending) => pending !== dispatch);
+    const offer = this.offers.get(dispatch.job.id);
+    if (offer?.dispatch === dispatch) {
+      clearTimeout(offer.timer);
+      this.offers.delete(dispatch.job.id);
+    }
+    const { id: jobId, agentName } = dispatch.job;
+    const failure = { jobId, room: dispatch.room.name, agentName, resuming: dispatch.resuming };
+    this.failures.push(failure);
+    const seconds = this.timings.dispatchTimeoutMs / 1000;
+    process.stderr.write(
+      `voice-agent-devserver: no agent worker took job ${jobId} (agent "${agentName}", room "${failure.room}"${dispatch.resuming ? ', resuming' : ''}) within ${seconds} s\n`,
+    );
+  }
+
+  /** Offers the job to a worker picked by load, or keeps it until one becomes available. */
   private offer(dispatch: Dispatch): void {
-    const [worker] = [...this.workers.values()]
-      .filter(
-        (w) =>
-          w.agentName === dispatch.agentName &&
-          w.status === WorkerStatus.WS_AVAILABLE &&
-          !dispatch.declinedBy.has(w.id),
-      )
-      .sort((a, b) => a.load - b.load);
+    const worker = pickWorker(
+      this.workers.values(),
+      dispatch.job.agentName,
+      dispatch.tried,
+      this.timings.random,
+    );
     if (!worker) {
       this.pending.push(dispatch);
       return;
     }
-    const job = new Job({
-      id: newId('AJ_'),
-      dispatchId: newId('AD_'),
-      type: JobType.JT_ROOM,
-      room: dispatch.room.info(),
-      agentName: dispatch.agentName,
-      metadata: dispatch.metadata,
-    });
-    this.jobs.set(job.id, { job, worker, dispatch });
-    this.send(worker, { case: 'availability', value: new AvailabilityRequest({ job }) });
+    dispatch.tried.add(worker.id);
+    const timer = setTimeout(() => {
+      trace('worker %s did not answer for job %s in time', worker.id, dispatch.job.id);
+      this.offers.delete(dispatch.job.id);
+      this.offer(dispatch);
+    }, this.timings.availabilityTimeoutMs);
+    this.offers.set(dispatch.job.id, { dispatch, worker, timer });
+    const { job, resuming } = dispatch;
+    this.send(worker, { case: 'availability', value: new AvailabilityRequest({ job, resuming }) });
   }
 
+  /** A worker registered or has room again: waiting dispatches get a new round of offers. */
   private flushPending(): void {
     const waiting = this.pending;
     this.pending = [];
-    for (const dispatch of waiting) this.offer(dispatch);
+    for (const dispatch of waiting) {
+      dispatch.tried.clear();
+      this.offer(dispatch);
+    }
   }
 
-  private async onAvailability(worker: Worker, answer: AvailabilityResponse): Promise<void> {
-    const dispatched = this.jobs.get(answer.jobId);
-    if (!dispatched || dispatched.worker !== worker) return;
+  private async onAvailability(
+    worker: RegisteredWorker,
+    answer: AvailabilityResponse,
+  ): Promise<void> {
+    const offer = this.offers.get(answer.jobId);
+    // A late answer (the job has moved on to another worker) is ignored.
+    if (!offer || offer.worker !== worker) return;
+    clearTimeout(offer.timer);
+    this.offers.delete(answer.jobId);
+    const { dispatch } = offer;
     if (!answer.available) {
-      this.jobs.delete(answer.jobId);
-      dispatched.dispatch.declinedBy.add(worker.id);
-      this.offer(dispatched.dispatch);
+      this.offer(dispatch);
       return;
     }
-    const { job, dispatch } = dispatched;
-    const token = new AccessToken(this.apiKey, this.apiSecret, {
-      identity: answer.participantIdentity || `agent-${job.id}`,
-      name: answer.participantName || undefined,
-      metadata: answer.participantMetadata || undefined,
-      attributes: answer.participantAttributes,
-      ttl: '6h',
-    });
-    token.kind = 'agent';
-    token.addGrant({
-      roomJoin: true,
-      room: dispatch.room.name,
-      canPublish: true,
-      canSubscribe: true,
-      canPublishData: true,
-      canUpdateOwnMetadata: true,
-      agent: true,
-    });
+    clearTimeout(dispatch.deadline);
+    this.assigned.set(dispatch.job.id, { dispatch, worker });
+    const token = await agentToken(this.apiKey, this.apiSecret, dispatch, answer);
+    if (this.assigned.get(dispatch.job.id)?.worker !== worker) return;
     // Like LiveKit's open-source server, no url: the worker joins with its own.
     this.send(worker, {
       case: 'assignment',
-      value: new JobAssignment({ job, token: await token.toJwt() }),
+      value: new JobAssignment({ job: dispatch.job, token }),
     });
   }
 
-  /** Ends every job of a room (the room ended) and drops its pending dispatches. */
+  /**
+   * A worker's connection ended: its unanswered offers go to other workers, and its jobs in
+   * rooms that still have a visitor are dispatched again, `resuming`, as LiveKit does with
+   * its default restart policy (JRP_ON_FAILURE).
+   */
+  private onWorkerGone(worker: RegisteredWorker): void {
+    this.workers.delete(worker.id);
+    for (const [jobId, offer] of this.offers) {
+      if (offer.worker !== worker) continue;
+      clearTimeout(offer.timer);
+      this.offers.delete(jobId);
+      this.offer(offer.dispatch);
+    }
+    for (const [jobId, { dispatch, worker: runner }] of this.assigned) {
+      if (runner !== worker) continue;
+      this.assigned.delete(jobId);
+      const visitors = [...dispatch.room.participants.values()].filter((p) => !p.isAgent);
+      if (visitors.length === 0) continue;
+      trace('worker %s gone: job %s dispatched again', worker.id, jobId);
+      this.start({ ...dispatch, resuming: true, tried: new Set() });
+    }
+  }
+
+  /** Ends every job of a room (the room ended) and drops its waiting dispatches. */
   endRoom(room: Room): void {
+    for (const dispatch of this.pending)
+      if (dispatch.room === room) clearTimeout(dispatch.deadline);
     this.pending = this.pending.filter((pending) => pending.room !== room);
-    for (const [id, { job, worker, dispatch }] of this.jobs) {
+    for (const [id, { dispatch, timer }] of this.offers) {
       if (dispatch.room !== room) continue;
-      this.jobs.delete(id);
-      this.send(worker, { case: 'termination', value: new JobTermination({ jobId: job.id }) });
+      clearTimeout(timer);
+      clearTimeout(dispatch.deadline);
+      this.offers.delete(id);
+    }
+    for (const [id, { dispatch, worker }] of this.assigned) {
+      if (dispatch.room !== room) continue;
+      this.assigned.delete(id);
+      this.send(worker, { case: 'termination', value: new JobTermination({ jobId: id }) });
     }
   }
 
   /** Jobs currently assigned or offered, for tests and logs. */
-  activeJobs(): { id: string; room: string; agentName: string }[] {
-    return [...this.jobs.values()].map(({ job, dispatch }) => ({
-      id: job.id,
+  activeJobs(): ActiveJob[] {
+    return [...this.offers.values(), ...this.assigned.values()].map(({ dispatch, worker }) => ({
+      id: dispatch.job.id,
       room: dispatch.room.name,
-      agentName: job.agentName,
+      agentName: dispatch.job.agentName,
+      worker: worker.id,
+      resuming: dispatch.resuming,
     }));
   }
 
+  /** Registered workers with what they last reported and the jobs they run. */
+  registeredWorkers(): WorkerSummary[] {
+    return [...this.workers.values()].map((worker) => ({
+      id: worker.id,
+      agentName: worker.agentName,
+      status: worker.status === WorkerStatus.WS_AVAILABLE ? 'available' : 'full',
+      load: worker.load,
+      jobs: [...this.assigned.values()].filter((job) => job.worker === worker).length,
+    }));
+  }
+
+  /** Dispatches that no worker took in time. */
+  failedDispatches(): FailedDispatch[] {
+    return [...this.failures];
+  }
+
   close(): void {
+    for (const dispatch of this.pending) clearTimeout(dispatch.deadline);
+    for (const { timer, dispatch } of this.offers.values()) {
+      clearTimeout(timer);
+      clearTimeout(dispatch.deadline);
+    }
     for (const worker of this.workers.values()) worker.socket.close(1001, 'server shutting down');
   }
 }

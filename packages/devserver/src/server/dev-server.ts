@@ -2,7 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { AgentDispatcher } from '../agent/dispatcher.js';
+import {
+  type ActiveJob,
+  AgentDispatcher,
+  type DispatchTimings,
+  type FailedDispatch,
+} from '../agent/dispatcher.js';
+import type { WorkerSummary } from '../agent/worker-pool.js';
 import { TokenError, verifyClaims, verifyJoinToken } from '../auth/token.js';
 import { joinSettingsFrom, tokenFrom } from '../signal/join-request.js';
 import { refuseResume, SignalSession } from '../signal/session.js';
@@ -24,6 +30,8 @@ export interface DevServerOptions {
    * leaves its room, as on LiveKit. Default 15.
    */
   pingTimeoutSeconds?: number;
+  /** Agent dispatch timeouts: a silent worker's turn, and a job no worker takes. */
+  agentDispatch?: DispatchTimings;
 }
 
 export interface DevServer {
@@ -34,7 +42,11 @@ export interface DevServer {
   /** Active rooms and their participants' identities. */
   rooms(): { name: string; participants: string[] }[];
   /** Jobs currently dispatched to agent workers. */
-  jobs(): { id: string; room: string; agentName: string }[];
+  jobs(): ActiveJob[];
+  /** Registered agent workers, with the status and load they last reported. */
+  workers(): WorkerSummary[];
+  /** Dispatches that no worker took within the dispatch timeout. */
+  failedDispatches(): FailedDispatch[];
   close(): Promise<void>;
 }
 
@@ -80,7 +92,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       'startDevServer: pingTimeoutSeconds must be a whole number of seconds, at least 2',
     );
   }
-  const dispatcher = new AgentDispatcher(apiKey, apiSecret);
+  const dispatcher = new AgentDispatcher(apiKey, apiSecret, options.agentDispatch);
   const registry = new RoomRegistry(dispatcher);
   const sockets = new WebSocketServer({ noServer: true });
 
@@ -181,6 +193,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         participants: [...room.participants.values()].map((p) => p.identity),
       })),
     jobs: () => dispatcher.activeJobs(),
+    workers: () => dispatcher.registeredWorkers(),
+    failedDispatches: () => dispatcher.failedDispatches(),
     async close() {
       await registry.closeAll();
       dispatcher.close();
