@@ -5,7 +5,7 @@ import { spawnWorker } from '../worker/worker-process.js';
 import { onInterrupt } from './run/cleanup.js';
 import { withinLimit } from './run/limits.js';
 import { progress } from './run/progress.js';
-import { Unmeasured } from './run/section.js';
+import { firstLine, Unmeasured } from './run/section.js';
 import { endSession, type StartedSession, startSession } from './session.js';
 
 /** One session's connect time, and the part of it spent fetching the token. */
@@ -44,7 +44,7 @@ export async function connectTimes(
       try {
         samples.push(await startSession(page, CONNECT_LIMIT_MS));
       } catch (error) {
-        failures.push(`round ${round} session ${i}: ${(error as Error).message}`);
+        failures.push(`round ${round} session ${i}: ${firstLine(error)}`);
       }
       await endSession(page, playground);
     }

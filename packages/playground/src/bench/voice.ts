@@ -1,4 +1,5 @@
 import { type Reaction, tonePcm } from '@voice-agent/agent/testing';
+import { waitFor } from '@voice-agent/testing';
 // Types only: the widget's events on `document.querySelector('voice-agent')`.
 import type {} from '@voice-agent/widget';
 import type { Page } from 'playwright-core';
@@ -7,7 +8,7 @@ import { type FloorTurns, floorTurns } from './floor-page.js';
 import { onsetsIn } from './onsets.js';
 import { sleep } from './run/limits.js';
 import { progress } from './run/progress.js';
-import { Unmeasured } from './run/section.js';
+import { firstLine, Unmeasured } from './run/section.js';
 import { endSession, startSession } from './session.js';
 
 /**
@@ -69,8 +70,10 @@ export interface VoiceRound {
 
 /** Past this, the session counts as not started (the widget's states are reported). */
 const START_LIMIT_MS = 30_000;
-/** After the agent listens: its greeting passes before the window opens. */
-const GREETING_MS = 3_000;
+/** The session's first answer to a tone: after the greeting and the page's tools. */
+const FIRST_ANSWER_LIMIT_MS = 30_000;
+/** After that answer: its tone ends before the window opens. */
+const SETTLE_MS = 1_000;
 /** After the window: the last tone's answer may still be on its way. */
 const LAST_ANSWER_MS = 1_500;
 
@@ -95,17 +98,24 @@ export async function voiceRounds(
   const result: VoiceRound[] = [];
   const failures: string[] = [];
   for (let round = 1; round <= rounds; round++) {
-    progress(`voice: round ${round}/${rounds}, the stack (${turns} tones)`);
-    const stack = await stackTurns(page, playground, answeredAt, turns);
-    progress(`voice: round ${round}/${rounds}, the floor (${turns} tones)`);
-    const floor = await floorTurns(devServer, floorPages, turns * TURN_PERIOD_MS);
-    const measured = { ...stack, floor };
-    result.push(measured);
-    const problem = roundProblem(measured);
-    if (problem) failures.push(`round ${round}: ${problem}`);
-    progress(
-      `voice: round ${round}/${rounds}: ${stack.total.length}/${stack.tones} answered, floor ${floor.delays.length}/${floor.tones} heard${problem ? ` (${problem})` : ''}`,
-    );
+    try {
+      progress(`voice: round ${round}/${rounds}, the stack (${turns} tones)`);
+      const stack = await stackTurns(page, playground, answeredAt, turns);
+      progress(`voice: round ${round}/${rounds}, the floor (${turns} tones)`);
+      const floor = await floorTurns(devServer, floorPages, turns * TURN_PERIOD_MS);
+      const measured = { ...stack, floor };
+      result.push(measured);
+      const problem = roundProblem(measured);
+      if (problem) failures.push(`round ${round}: ${problem}`);
+      progress(
+        `voice: round ${round}/${rounds}: ${stack.total.length}/${stack.tones} answered, floor ${floor.delays.length}/${floor.tones} heard${problem ? ` (${problem})` : ''}`,
+      );
+    } catch (error) {
+      // The next round starts from a page without a session.
+      await endSession(page, playground).catch(() => undefined);
+      failures.push(`round ${round}: ${firstLine(error)}`);
+      progress(`voice: round ${round}/${rounds} not measured: ${firstLine(error)}`);
+    }
   }
   if (failures.length > 0) throw new Unmeasured(failures.join('; '), result);
   return result;
@@ -133,7 +143,15 @@ async function stackTurns(
   turns: number,
 ): Promise<Omit<VoiceRound, 'floor'>> {
   await startSession(page, START_LIMIT_MS);
-  await sleep(GREETING_MS);
+  // The window opens once the stand-in has answered a tone: the greeting has passed, and the
+  // page's tools (applied after it, a reconnect to Gemini) are in place.
+  const answeredBefore = answeredAt.length;
+  await waitFor(() => (answeredAt.length > answeredBefore ? true : undefined), {
+    timeoutMs: FIRST_ANSWER_LIMIT_MS,
+    intervalMs: 100,
+    what: 'the first answer to a tone in the session',
+  });
+  await sleep(SETTLE_MS);
   const from = await page.evaluate(() => performance.timeOrigin + performance.now());
   const to = from + turns * TURN_PERIOD_MS;
   await sleep(turns * TURN_PERIOD_MS + LAST_ANSWER_MS);

@@ -24,6 +24,12 @@ export class Unmeasured<T = unknown> extends Error {
   }
 }
 
+/** An error's first line, without the stack an in-page error (`page.evaluate`) carries. */
+export function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n')[0] ?? text).replace(/^page\.evaluate: (Error: )?/, '');
+}
+
 /**
  * Runs one section within `limitMs`, never throwing: a failure becomes an outcome with its
  * reason, and the run goes on to the next section.
@@ -47,7 +53,7 @@ export async function runSection<T>(
     progress(`${section}: done in ${outcome.seconds.toFixed(0)} s (run at ${elapsed()})`);
     return outcome;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = firstLine(error);
     const partial = error instanceof Unmeasured ? (error.partial as T | undefined) : undefined;
     progress(`${section}: FAILED: ${reason}`);
     return { ...finish(), ok: false, reason, ...(partial === undefined ? {} : { value: partial }) };
