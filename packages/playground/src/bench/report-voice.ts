@@ -30,7 +30,7 @@ export function voiceTable(rounds: VoiceRound[]): string {
   return [
     header([
       'round',
-      'answered / tones',
+      'heard / answered / tones',
       'voice p50',
       'voice p95',
       'up p50',
@@ -45,7 +45,7 @@ export function voiceTable(rounds: VoiceRound[]): string {
       const f = figures[i] ?? roundFigures(round);
       return row([
         i + 1,
-        `${round.total.length} / ${round.tones}`,
+        `${round.total.length} / ${round.standInAnswered} / ${round.tones}`,
         ms(f.voiceP50),
         ms(f.voiceP95),
         ms(f.upP50),

@@ -58,6 +58,8 @@ export function benchReactions(): { reactions: Reaction[]; answeredAt: number[] 
 export interface VoiceRound {
   /** Tones the microphone played in the stack's window. */
   tones: number;
+  /** Of those, the tones the stand-in answered (heard in the page or not). */
+  standInAnswered: number;
   /** Tone onset in the microphone → answer onset heard in the page, per answered tone. */
   total: number[];
   /** Tone onset in the microphone → the stand-in sends its answer (page → dev server → worker → plugin → stand-in). */
@@ -108,7 +110,7 @@ export async function voiceRounds(
       const problem = roundProblem(measured);
       if (problem) failures.push(`round ${round}: ${problem}`);
       progress(
-        `voice: round ${round}/${rounds}: ${stack.total.length}/${stack.tones} answered, floor ${floor.delays.length}/${floor.tones} heard${problem ? ` (${problem})` : ''}`,
+        `voice: round ${round}/${rounds}: ${stack.total.length}/${stack.tones} answers heard (the stand-in answered ${stack.standInAnswered}), floor ${floor.delays.length}/${floor.tones} heard${problem ? ` (${problem})` : ''}`,
       );
     } catch (error) {
       // The next round starts from a page without a session.
@@ -122,9 +124,11 @@ export async function voiceRounds(
 }
 
 /** Why a round's figures are not figures, if they are not. */
-function roundProblem({ tones, total, floor }: VoiceRound): string | undefined {
+function roundProblem({ tones, standInAnswered, total, floor }: VoiceRound): string | undefined {
   if (tones === 0) return 'the microphone played no tone in the window';
-  if (total.length < tones * MIN_ANSWERED) return `${total.length} of ${tones} tones answered`;
+  if (total.length < tones * MIN_ANSWERED) {
+    return `${total.length} of ${tones} tones answered and heard (the stand-in answered ${standInAnswered})`;
+  }
   if (floor.tones === 0) return 'the floor page played no tone';
   if (floor.delays.length < floor.tones * MIN_ANSWERED) {
     return `floor: ${floor.delays.length} of ${floor.tones} tones heard`;
@@ -158,13 +162,20 @@ async function stackTurns(
   const allMic = await onsetsIn(page, 'mic');
   const heard = await onsetsIn(page, 'remote');
   await endSession(page, playground);
-  const result = { tones: 0, total: [] as number[], up: [] as number[], down: [] as number[] };
+  const result = {
+    tones: 0,
+    standInAnswered: 0,
+    total: [] as number[],
+    up: [] as number[],
+    down: [] as number[],
+  };
   allMic.forEach((start, i) => {
     if (start <= from || start > to) return;
     result.tones++;
     const end = allMic[i + 1] ?? start + TURN_PERIOD_MS;
     const answered = answeredAt.find((t) => t > start && t < end);
     const answer = heard.find((t) => t > start && t < end);
+    if (answered !== undefined) result.standInAnswered++;
     if (answer === undefined || answered === undefined) return;
     result.total.push(answer - start);
     result.up.push(answered - start);
