@@ -97,7 +97,10 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
     await standIn.close();
     throw error;
   });
-  let workerFullAt: number | undefined;
+  const result: CapacityResult = {
+    idle: { worker: zero(), devServer: zero() },
+    levels: [],
+  };
   const worker = spawnWorker({
     config: AGENT_CONFIG,
     env: {
@@ -114,7 +117,7 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
       // The framework's own words when its load passes the threshold.
       if (!line.includes('worker is at full capacity')) return;
       const load = /"load":([\d.]+)/.exec(line)?.[1];
-      workerFullAt ??= Number(load ?? Number.NaN);
+      result.workerFullAt ??= Number(load ?? Number.NaN);
       progress(`capacity: the worker reports itself FULL at load ${load ?? '?'}`);
     },
   });
@@ -127,10 +130,6 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
   };
   const forget = onInterrupt(stopAll);
   const pids = [worker.pid, devServer.child.pid ?? 0];
-  const result: CapacityResult = {
-    idle: { worker: zero(), devServer: zero() },
-    levels: [],
-  };
   try {
     await withinLimit(worker.registered, 40_000, 'the worker registering');
     progress('capacity: worker registered, letting its idle job processes boot');
@@ -163,7 +162,7 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
         AGENTS_LIMIT_MS,
         `level ${sessions}: agents listening`,
         () =>
-          `${listening.filter(Boolean).length} of ${joining.length} new agents listening${workerFullAt === undefined ? '' : `; the worker reported FULL at load ${workerFullAt}`}`,
+          `${listening.filter(Boolean).length} of ${joining.length} new agents listening${result.workerFullAt === undefined ? '' : `; the worker reported FULL at load ${result.workerFullAt}`}`,
       ).catch((error: Error) => {
         throw new Unmeasured(error.message, result);
       });
@@ -190,7 +189,7 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
         );
       }
     }
-    return { ...result, ...(workerFullAt === undefined ? {} : { workerFullAt }) };
+    return result;
   } finally {
     await stopAll();
     forget();
