@@ -228,4 +228,37 @@ describe('voice agent session against the Gemini Live stand-in', () => {
       'the greeting in the transcript',
     );
   });
+
+  it('a declaration that comes after the greeting started waits for it, so the reconnect does not cut it off', async () => {
+    harness = await startHarness(
+      { greeting: 'Hello, visitor!', clientTools: { enabled: true } },
+      { get_weather: () => 'sunny' },
+    );
+    const { standIn, tools } = harness;
+    // The answer takes a moment: long enough for a reconnect to cut it.
+    const [audio, ...rest] = spokenTurn('Hello, visitor!');
+    standIn.react({
+      on: 'clientTurn',
+      reply: [...(audio ? [audio] : []), { type: 'wait', ms: 500 }, ...rest],
+      times: 1,
+    });
+    await standIn.waitForTools([]);
+    // A busy machine: the page's declaration is late, the greeting no longer waits for it.
+    await harness.greet(0);
+    const request = await standIn.waitFor(
+      'clientContent',
+      (m) => m.message.clientContent.turnComplete,
+    );
+    const result = await tools.declare({
+      version: 1,
+      tools: [{ name: 'get_weather', parameters: { type: 'object' } }],
+    });
+    expect(result.accepted).toEqual(['get_weather']);
+    await eventually(
+      () => harness?.transcript.includes('assistant: Hello, visitor!'),
+      'the greeting in the transcript',
+    );
+    const withTools = await standIn.waitForTools(['get_weather']);
+    expect(withTools.connection).toBeGreaterThan(request.connection);
+  });
 });

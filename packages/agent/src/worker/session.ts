@@ -82,13 +82,17 @@ export interface VoiceAgentSession {
   /**
    * Speaks the configured greeting, if any. Call after `session.start()`. With client tools
    * enabled it first waits for the page's declaration (at most `declarationWaitMs`): applying
-   * new tools reconnects Gemini, which would drop a greeting requested just before.
+   * new tools reconnects Gemini, which would drop a greeting requested just before. A
+   * declaration that comes later (a busy machine) is answered at once but applied once the
+   * greeting has played out, for the same reason.
    */
   greet(declarationWaitMs?: number): Promise<void>;
 }
 
 /** How long the greeting waits for the page's first client-tool declaration. */
 export const GREETING_DECLARATION_WAIT_MS = 3_000;
+/** The longest a late declaration waits for the greeting to play out before it is applied. */
+export const GREETING_PLAYOUT_LIMIT_MS = 15_000;
 
 /**
  * Builds the AgentSession for one room: Gemini Live through the Google plugin, the
@@ -111,12 +115,22 @@ export function createVoiceAgentSession(
     llm: createRealtimeModel(config, env, resilience),
     userData,
   });
+  // Set while the greeting is requested but not yet played out: a new tool set reconnects
+  // Gemini, which would cut the greeting off (or lose its request) on the old connection.
+  let greeting: Promise<void> | undefined;
+  let applying: Promise<unknown> = Promise.resolve();
   const tools = new ToolRegistry({
     baseTools,
     policy: config.clientTools,
     clientTimeoutMs: config.clientTools.timeoutMs,
     transport,
-    apply: (next) => agent.updateTools(next),
+    apply: async (next) => {
+      const during = greeting;
+      const applied = applying.then(() => during).then(() => agent.updateTools(next));
+      applying = applied.catch(() => undefined);
+      // During the greeting the page gets its answer now; the tools follow the greeting.
+      if (!during) await applied;
+    },
   });
   const greet = async (declarationWaitMs = GREETING_DECLARATION_WAIT_MS) => {
     if (config.greeting === undefined) return;
@@ -128,8 +142,20 @@ export function createVoiceAgentSession(
       await Promise.race([tools.firstDeclaration, timeout]);
       clearTimeout(timer);
     }
-    session.generateReply({
+    // A declaration already being applied goes first: its reconnect would drop the request.
+    await applying;
+    const speech = session.generateReply({
       instructions: `Greet the visitor by saying exactly: ${JSON.stringify(config.greeting)}`,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    greeting = Promise.race([
+      speech.waitForPlayout().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, GREETING_PLAYOUT_LIMIT_MS);
+      }),
+    ]).finally(() => {
+      clearTimeout(timer);
+      greeting = undefined;
     });
   };
   return { session, agent, tools, greet };

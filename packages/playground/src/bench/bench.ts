@@ -2,96 +2,205 @@ import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { GeminiLiveStandIn } from '@voice-agent/agent/testing';
-import { launchChromium, makeToneWav } from '@voice-agent/testing';
-import type {} from '@voice-agent/widget';
+import { launchChromium, makeToneWav, setRtcNodeLogLevel } from '@voice-agent/testing';
+import type { Page } from 'playwright-core';
 import { installAudioTaps } from '../page-audio/audio-taps.js';
-import { startPlayground } from '../playground.js';
+import { type Playground, startPlayground } from '../playground.js';
 import { measureCapacity } from './capacity.js';
 import { connectTimes, connectTimesInDevMode } from './connect.js';
-import { floorDelays } from './floor-page.js';
 import { recordOnsets } from './onsets.js';
 import { type BenchResults, report } from './report.js';
+import { onInterrupt, stopEverythingOnSignals } from './run/cleanup.js';
+import { withinLimit } from './run/limits.js';
+import { elapsed, progress } from './run/progress.js';
+import { type Outcome, runSection } from './run/section.js';
 import { widgetSizes } from './sizes.js';
 import { tokenRatio } from './token-ratio.js';
-import { benchReactions, TURN_PERIOD_MS, voiceTurns } from './voice.js';
+import { benchReactions, TURN_PERIOD_MS, voiceRounds } from './voice.js';
 
-// `npm run bench -w @voice-agent/playground`: connect time (prewarmed `start` worker, and the
-// framework's `dev` mode as before), voice-to-voice latency of the whole stack beside the
-// floor, capacity with rtc-node participants, the widget's sizes and the token service's
-// ratio. Writes the repository's docs/performance.md. `node dist/bench/bench.js connect voice`
-// runs some sections only and prints them without writing the file.
+// `npm run bench` (root) or `npm run bench -w @voice-agent/playground`: connect time
+// (prewarmed `start` worker, and the framework's `dev` mode as before), voice-to-voice latency
+// of the whole stack beside the floor, capacity with rtc-node participants, the widget's sizes
+// and the token service's ratio. Writes the repository's docs/performance.md when every
+// section was measured. `npm run bench voice connect` runs some sections only and prints
+// them without writing the file.
 
 const OUTPUT = fileURLToPath(new URL('../../../../docs/performance.md', import.meta.url));
-const SESSIONS = 10;
-const TURNS = 25;
-const CAPACITY_LEVELS = [1, 2, 4, 8];
 const SECTIONS = ['connect', 'voice', 'capacity', 'sizes', 'token'] as const;
+type Section = (typeof SECTIONS)[number];
+/** Rounds of each repeated figure: the report shows each round and their median. */
+const ROUNDS = 3;
+const VOICE_TURNS = 12;
+const CONNECT_SESSIONS = 3;
+const CONNECT_DEV_MODE_SESSIONS = 2;
+const CAPACITY_LEVELS = [1, 2, 4, 8];
+/** Time limits per section: together under 10 minutes, with the stack's start-up. */
+const LIMITS_MS: Record<Section | 'connectDevMode', number> = {
+  voice: 240_000,
+  connect: 90_000,
+  connectDevMode: 90_000,
+  capacity: 200_000,
+  sizes: 30_000,
+  token: 120_000,
+};
 
-async function browserSections(results: BenchResults, wanted: Set<string>): Promise<void> {
+/** The playground on the bench's stand-in, and Chromium on its page. */
+interface BrowserStack {
+  playground: Playground;
+  page: Page;
+  newPage(): Promise<Page>;
+  standInUrl: string;
+  answeredAt: number[];
+  close(): Promise<void>;
+}
+
+async function startBrowserStack(): Promise<BrowserStack> {
   const { reactions, answeredAt } = benchReactions();
   const standIn = await GeminiLiveStandIn.start({ reactions });
-  const playground = await startPlayground({
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      GOOGLE_API_KEY: 'bench',
-      GOOGLE_GEMINI_BASE_URL: standIn.baseUrl,
-    },
-    log: () => {},
-  });
-  const microphone = await makeToneWav({
-    frequency: 440,
-    durationMs: 400,
-    silenceMs: TURN_PERIOD_MS - 400,
-  });
-  const browser = await launchChromium({ fakeAudioCapture: microphone });
+  const closers: (() => Promise<void>)[] = [() => standIn.close()];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);
+  };
+  const forget = onInterrupt(close);
   try {
+    const playground = await startPlayground({
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GOOGLE_API_KEY: 'bench',
+        GOOGLE_GEMINI_BASE_URL: standIn.baseUrl,
+      },
+      log: () => {},
+    });
+    closers.push(() => playground.close());
+    const microphone = await makeToneWav({
+      frequency: 440,
+      durationMs: 400,
+      silenceMs: TURN_PERIOD_MS - 400,
+    });
+    const browser = await launchChromium({ fakeAudioCapture: microphone });
+    closers.push(() => browser.close());
     await browser.context.addInitScript(installAudioTaps);
     await browser.context.addInitScript(recordOnsets);
     const page = await browser.context.newPage();
-    await page.goto(playground.url);
-    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
-    if (wanted.has('voice')) {
-      results.voice = await voiceTurns(page, playground, answeredAt, TURNS);
-      const devServer = playground.devServer;
-      if (!devServer) throw new Error('the floor needs the dev server');
-      const pages = () => browser.context.newPage();
-      results.floor = await floorDelays(devServer, pages, TURNS * TURN_PERIOD_MS);
-    }
-    if (wanted.has('connect')) results.connect = await connectTimes(page, playground, SESSIONS);
-    // Last: it replaces the playground's worker.
-    if (wanted.has('connect')) {
-      results.connectDevMode = await connectTimesInDevMode(
-        page,
-        playground,
-        SESSIONS,
-        standIn.baseUrl,
-      );
-    }
-  } finally {
-    await browser.close();
-    await playground.close();
-    await standIn.close();
+    await page.goto(playground.url, { timeout: 30_000 });
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, {
+      timeout: 30_000,
+    });
+    return {
+      playground,
+      page,
+      newPage: () => browser.context.newPage(),
+      standInUrl: standIn.baseUrl,
+      answeredAt,
+      close: async () => {
+        await close();
+        forget();
+      },
+    };
+  } catch (error) {
+    await close();
+    forget();
+    throw error;
   }
 }
 
-async function main(): Promise<void> {
+/** Voice and connect share one stack: the page, the playground and its worker. */
+async function browserSections(results: BenchResults, wanted: Set<string>): Promise<void> {
+  progress('starting the playground and Chromium');
+  let stack: BrowserStack;
+  try {
+    stack = await withinLimit(startBrowserStack(), 90_000, 'starting the playground');
+  } catch (error) {
+    const reason = `the stack did not start: ${(error as Error).message}`;
+    for (const section of ['voice', 'connect'] as const) {
+      if (wanted.has(section)) results[section] = failedBeforeStart(section, reason);
+    }
+    return;
+  }
+  try {
+    const { playground, page } = stack;
+    if (wanted.has('voice')) {
+      results.voice = await runSection('voice', LIMITS_MS.voice, () =>
+        voiceRounds(page, playground, stack.newPage, stack.answeredAt, ROUNDS, VOICE_TURNS),
+      );
+    }
+    if (wanted.has('connect')) {
+      results.connect = await runSection('connect', LIMITS_MS.connect, () =>
+        connectTimes(page, playground, ROUNDS, CONNECT_SESSIONS),
+      );
+      // Last: it replaces the playground's worker.
+      results.connectDevMode = await runSection(
+        'connect (dev mode)',
+        LIMITS_MS.connectDevMode,
+        () =>
+          connectTimesInDevMode(
+            page,
+            playground,
+            ROUNDS,
+            CONNECT_DEV_MODE_SESSIONS,
+            stack.standInUrl,
+          ),
+      );
+    }
+  } finally {
+    progress('stopping the playground and Chromium');
+    await stack.close();
+  }
+}
+
+function failedBeforeStart(section: string, reason: string): Outcome<never> {
+  const load = loadavg()[0] ?? 0;
+  progress(`${section}: FAILED: ${reason}`);
+  return { section, ok: false, reason, load: { before: load, after: load }, seconds: 0 };
+}
+
+async function main(): Promise<number> {
+  stopEverythingOnSignals();
+  // The bench's own rtc-node participants (capacity): no debug lines in its output.
+  setRtcNodeLogLevel('info');
   const loadAtStart = loadavg();
   const requested = process.argv.slice(2);
+  const unknown = requested.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `unknown section(s): ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}\n`,
+    );
+    return 2;
+  }
   const wanted = new Set<string>(requested.length > 0 ? requested : SECTIONS);
+  progress(
+    `sections: ${[...wanted].join(', ')}; load ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')}`,
+  );
   const results: BenchResults = {};
   if (wanted.has('connect') || wanted.has('voice')) await browserSections(results, wanted);
-  if (wanted.has('capacity')) results.capacity = await measureCapacity(CAPACITY_LEVELS);
-  if (wanted.has('sizes')) results.sizes = await widgetSizes();
-  if (wanted.has('token')) results.token = await tokenRatio();
+  if (wanted.has('capacity')) {
+    results.capacity = await runSection('capacity', LIMITS_MS.capacity, () =>
+      measureCapacity(CAPACITY_LEVELS),
+    );
+  }
+  if (wanted.has('sizes')) results.sizes = await runSection('sizes', LIMITS_MS.sizes, widgetSizes);
+  if (wanted.has('token')) results.token = await runSection('token', LIMITS_MS.token, tokenRatio);
   const text = report(results, loadAtStart);
-  if (requested.length === 0) await writeFile(OUTPUT, text);
   process.stdout.write(text);
+  const failed = Object.values(results).filter((outcome) => !outcome.ok);
+  progress(`finished in ${elapsed()}`);
+  if (failed.length > 0) {
+    progress(
+      `not writing docs/performance.md: ${failed.map((f) => `${f.section} failed (${f.reason})`).join('; ')}`,
+    );
+    return 1;
+  }
+  if (requested.length === 0) {
+    await writeFile(OUTPUT, text);
+    progress('wrote docs/performance.md');
+  }
+  return 0;
 }
 
 // Exit explicitly: rtc-node's native client keeps the event loop alive after its rooms left.
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (error: unknown) => {
     console.error(error);
     process.exit(1);

@@ -7,6 +7,10 @@ import { AccessToken, RoomAgentDispatch, RoomConfiguration } from 'livekit-serve
 import { AGENT_CONFIG } from '../playground.js';
 import { spawnWorker } from '../worker/worker-process.js';
 import { TONE_PERIOD_MS, TonePartner } from './participant.js';
+import { killGroup, onInterrupt } from './run/cleanup.js';
+import { sleep, withinLimit } from './run/limits.js';
+import { progress } from './run/progress.js';
+import { Unmeasured } from './run/section.js';
 import { percentile } from './stats.js';
 import { measureUsages, type Usage } from './usage.js';
 import { benchReactions } from './voice.js';
@@ -22,10 +26,18 @@ const MIN_TURNS = 30;
 const IDLE_BOOT_MS = 10_000;
 /** After the agent listens: its greeting (3 s without the page's declaration) passes. */
 const SETTLE_MS = 4_500;
+/** A participant joining its room (signalling, ICE, DTLS, publishing). */
+const JOIN_LIMIT_MS = 15_000;
+/** Every agent of a level dispatched, joined and listening. */
+const AGENTS_LIMIT_MS = 30_000;
+/** Fewer answered tones than this share fail a level: the stand-in answers every tone. */
+const MIN_ANSWERED = 0.5;
 
 /** One load level: N concurrent sessions. */
 export interface CapacityLevel {
   sessions: number;
+  /** Tones sent in the window, across sessions (answered or not). */
+  tones: number;
   /** Voice-to-voice delays of every session's turns in the window (rtc-node participant). */
   delays: number[];
   worker: Usage;
@@ -36,6 +48,8 @@ export interface CapacityResult {
   /** The worker (with its idle job processes) and the dev server with no session. */
   idle: { worker: Usage; devServer: Usage };
   levels: CapacityLevel[];
+  /** The load at which the worker reported itself FULL, if it did. */
+  workerFullAt?: number;
 }
 
 /** The dev server's CLI in its own process, so its CPU and memory are its own. */
@@ -45,11 +59,13 @@ async function spawnDevServer(
   const child = spawn(
     process.execPath,
     [DEV_SERVER_CLI, '--port', '0', '--host', '127.0.0.1', '--keys', keys],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    // Its own process group, so that stopping it (or this process exiting) stops it for sure.
+    { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
   );
+  const kill = () => killGroup(child.pid, 'SIGKILL');
+  process.once('exit', kill);
   const url = await new Promise<string>((resolve, reject) => {
+    setTimeout(() => reject(new Error('the dev server printed no URL within 15 s')), 15_000);
     child.once('exit', (code) => reject(new Error(`the dev server exited (${code})`)));
     if (!child.stdout) return reject(new Error('no stdout'));
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -57,7 +73,14 @@ async function spawnDevServer(
       if (match?.[1]) resolve(match[1]);
     });
   });
-  return { child, url, stop: () => child.kill('SIGKILL') };
+  return {
+    child,
+    url,
+    stop: () => {
+      kill();
+      process.off('exit', kill);
+    },
+  };
 }
 
 /**
@@ -70,7 +93,14 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
   const { reactions } = benchReactions();
   const standIn = await GeminiLiveStandIn.start({ reactions });
   const secret = randomBytes(32).toString('hex');
-  const devServer = await spawnDevServer(`bench: ${secret}`);
+  const devServer = await spawnDevServer(`bench: ${secret}`).catch(async (error) => {
+    await standIn.close();
+    throw error;
+  });
+  const result: CapacityResult = {
+    idle: { worker: zero(), devServer: zero() },
+    levels: [],
+  };
   const worker = spawnWorker({
     config: AGENT_CONFIG,
     env: {
@@ -83,44 +113,86 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
       GOOGLE_API_KEY: 'bench',
       GOOGLE_GEMINI_BASE_URL: standIn.baseUrl,
     },
+    onLine: (line) => {
+      // The framework's own words when its load passes the threshold.
+      if (!line.includes('worker is at full capacity')) return;
+      const load = /"load":([\d.]+)/.exec(line)?.[1];
+      result.workerFullAt ??= Number(load ?? Number.NaN);
+      progress(`capacity: the worker reports itself FULL at load ${load ?? '?'}`);
+    },
   });
   const partners: TonePartner[] = [];
-  const pids = [worker.pid, devServer.child.pid ?? 0];
-  try {
-    await worker.registered;
-    // Let the idle job processes (and the framework's inference process) finish booting.
-    await new Promise((resolve) => setTimeout(resolve, IDLE_BOOT_MS));
-    const [idleWorker, idleDevServer] = await measureUsages(pids, 3_000);
-    const result: CapacityResult = {
-      idle: { worker: idleWorker ?? zero(), devServer: idleDevServer ?? zero() },
-      levels: [],
-    };
-    for (const sessions of levels) {
-      const joining: TonePartner[] = [];
-      while (partners.length + joining.length < sessions) {
-        const partner = new TonePartner();
-        await partner.join(devServer.url, await token(secret, partners.length + joining.length));
-        joining.push(partner);
-      }
-      await Promise.all(joining.map((p) => p.agentListening));
-      partners.push(...joining);
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-      for (const partner of partners) partner.startMeasuring();
-      const windowMs = Math.max(MEASURE_MS, Math.ceil(MIN_TURNS / sessions) * TONE_PERIOD_MS);
-      const [workerUsage, devServerUsage] = await measureUsages(pids, windowMs);
-      result.levels.push({
-        sessions,
-        delays: partners.flatMap((p) => p.delays),
-        worker: workerUsage ?? zero(),
-        devServer: devServerUsage ?? zero(),
-      });
-    }
-    return result;
-  } finally {
+  const stopAll = async () => {
     await Promise.all(partners.map((p) => p.leave().catch(() => undefined)));
     await worker.stop();
     devServer.stop();
     await standIn.close();
+  };
+  const forget = onInterrupt(stopAll);
+  const pids = [worker.pid, devServer.child.pid ?? 0];
+  try {
+    await withinLimit(worker.registered, 40_000, 'the worker registering');
+    progress('capacity: worker registered, letting its idle job processes boot');
+    // Let the idle job processes (and the framework's inference process) finish booting.
+    await sleep(IDLE_BOOT_MS);
+    const [idleWorker, idleDevServer] = await measureUsages(pids, 3_000);
+    result.idle = { worker: idleWorker ?? zero(), devServer: idleDevServer ?? zero() };
+    for (const sessions of levels) {
+      progress(`capacity: level ${sessions} session(s), joining ${sessions - partners.length}`);
+      const joining: TonePartner[] = [];
+      while (partners.length + joining.length < sessions) {
+        const partner = new TonePartner();
+        // Counted before it joins, so that a failed join still leaves its room.
+        joining.push(partner);
+        const index = partners.length + joining.length - 1;
+        await withinLimit(
+          partner.join(devServer.url, await token(secret, index)),
+          JOIN_LIMIT_MS,
+          `visitor ${index} joining its room`,
+        ).catch((error: Error) => {
+          partners.push(...joining);
+          throw new Unmeasured(`level ${sessions}: ${error.message}`, result);
+        });
+      }
+      partners.push(...joining);
+      const listening = joining.map(() => false);
+      joining.forEach((p, i) => void p.agentListening.then(() => (listening[i] = true)));
+      await withinLimit(
+        Promise.all(joining.map((p) => p.agentListening)),
+        AGENTS_LIMIT_MS,
+        `level ${sessions}: agents listening`,
+        () =>
+          `${listening.filter(Boolean).length} of ${joining.length} new agents listening${result.workerFullAt === undefined ? '' : `; the worker reported FULL at load ${result.workerFullAt}`}`,
+      ).catch((error: Error) => {
+        throw new Unmeasured(error.message, result);
+      });
+      await sleep(SETTLE_MS);
+      for (const partner of partners) partner.startMeasuring();
+      const windowMs = Math.max(MEASURE_MS, Math.ceil(MIN_TURNS / sessions) * TONE_PERIOD_MS);
+      progress(`capacity: level ${sessions}, measuring for ${(windowMs / 1000).toFixed(0)} s`);
+      const [workerUsage, devServerUsage] = await measureUsages(pids, windowMs);
+      const level: CapacityLevel = {
+        sessions,
+        tones: partners.reduce((sum, p) => sum + p.tonesSent, 0),
+        delays: partners.flatMap((p) => p.delays),
+        worker: workerUsage ?? zero(),
+        devServer: devServerUsage ?? zero(),
+      };
+      result.levels.push(level);
+      progress(
+        `capacity: level ${sessions}: ${level.delays.length} of ${level.tones} tones answered`,
+      );
+      if (level.delays.length < level.tones * MIN_ANSWERED || level.delays.length === 0) {
+        throw new Unmeasured(
+          `level ${sessions}: ${level.delays.length} of ${level.tones} tones answered`,
+          result,
+        );
+      }
+    }
+    return result;
+  } finally {
+    await stopAll();
+    forget();
   }
 }
 

@@ -1,68 +1,57 @@
-import { waitFor } from '@voice-agent/testing';
-import type { VoiceAgentStateEvent } from '@voice-agent/widget';
 import type { Page } from 'playwright-core';
 import type { Playground } from '../playground.js';
 import { AGENT_CONFIG } from '../playground.js';
 import { spawnWorker } from '../worker/worker-process.js';
+import { onInterrupt } from './run/cleanup.js';
+import { withinLimit } from './run/limits.js';
+import { progress } from './run/progress.js';
+import { firstLine, Unmeasured } from './run/section.js';
+import { endSession, type StartedSession, startSession } from './session.js';
 
 /** One session's connect time, and the part of it spent fetching the token. */
-export interface ConnectSample {
-  /** `start()` to the agent's first state (listening, thinking or speaking). */
-  total: number;
-  /** The `/token` request, from the page's Resource Timing. */
-  token: number;
-}
+export type ConnectSample = StartedSession;
+
+/** Rounds of sessions: each round's samples, so that the report can show the spread. */
+export type ConnectRounds = ConnectSample[][];
 
 /**
  * A visitor arrives at an idle worker: after a job, the worker boots a replacement idle
  * process, which on this 2-core machine would otherwise compete with the next session.
  */
 const PAUSE_BETWEEN_SESSIONS_MS = 3_000;
+/** Past this, a session counts as not connected (the widget's states are reported). */
+const CONNECT_LIMIT_MS = 20_000;
 
-/** Starts and ends `sessions` sessions in the page, `PAUSE_BETWEEN_SESSIONS_MS` apart. */
+/**
+ * Starts and ends `sessions` sessions per round in the page, `PAUSE_BETWEEN_SESSIONS_MS`
+ * apart. A session that does not connect is reported (and the section fails) after the rest
+ * ran.
+ */
 export async function connectTimes(
   page: Page,
   playground: Playground,
+  rounds: number,
   sessions: number,
-): Promise<ConnectSample[]> {
-  const samples: ConnectSample[] = [];
-  await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_SESSIONS_MS));
-  for (let i = 0; i < sessions; i++) {
-    samples.push(
-      await page.evaluate(() => {
-        const widget = document.querySelector('voice-agent');
-        if (!widget) throw new Error('no widget');
-        performance.clearResourceTimings();
-        return new Promise<ConnectSample>((resolve) => {
-          const started = performance.now();
-          const onState = (event: VoiceAgentStateEvent) => {
-            const { state } = event.detail;
-            if (state !== 'listening' && state !== 'thinking' && state !== 'speaking') return;
-            widget.removeEventListener('voice-agent-state', onState);
-            const total = performance.now() - started;
-            const [token] = performance
-              .getEntriesByType('resource')
-              .filter((entry) => new URL(entry.name).pathname === '/token');
-            resolve({ total, token: token?.duration ?? Number.NaN });
-          };
-          widget.addEventListener('voice-agent-state', onState);
-          void widget.start();
-        });
-      }),
-    );
-    await endSession(page, playground);
-    await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_SESSIONS_MS));
+  label = 'connect',
+): Promise<ConnectRounds> {
+  const result: ConnectRounds = [];
+  const failures: string[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const samples: ConnectSample[] = [];
+    for (let i = 1; i <= sessions; i++) {
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_SESSIONS_MS));
+      progress(`${label}: round ${round}/${rounds}, session ${i}/${sessions}`);
+      try {
+        samples.push(await startSession(page, CONNECT_LIMIT_MS));
+      } catch (error) {
+        failures.push(`round ${round} session ${i}: ${firstLine(error)}`);
+      }
+      await endSession(page, playground);
+    }
+    result.push(samples);
   }
-  return samples;
-}
-
-/** Ends the page's session and waits until the dev server has no job left. */
-export async function endSession(page: Page, playground: Playground): Promise<void> {
-  await page.evaluate(() => document.querySelector('voice-agent')?.end());
-  await waitFor(() => (playground.devServer?.jobs().length === 0 ? true : undefined), {
-    timeoutMs: 20_000,
-    what: 'the job to end',
-  });
+  if (failures.length > 0) throw new Unmeasured(failures.join('; '), result);
+  return result;
 }
 
 /**
@@ -72,9 +61,10 @@ export async function endSession(page: Page, playground: Playground): Promise<vo
 export async function connectTimesInDevMode(
   page: Page,
   playground: Playground,
+  rounds: number,
   sessions: number,
   geminiBaseUrl: string,
-): Promise<ConnectSample[]> {
+): Promise<ConnectRounds> {
   const devServer = playground.devServer;
   if (!devServer) throw new Error('the comparison needs the dev server');
   const [apiKey = '', apiSecret = ''] = Object.entries(devServer.keys)[0] ?? [];
@@ -94,10 +84,12 @@ export async function connectTimesInDevMode(
       GOOGLE_GEMINI_BASE_URL: geminiBaseUrl,
     },
   });
+  const forget = onInterrupt(() => worker.stop(1_000));
   try {
-    await worker.registered;
-    return await connectTimes(page, playground, sessions);
+    await withinLimit(worker.registered, 40_000, 'the `dev` worker registering');
+    return await connectTimes(page, playground, rounds, sessions, 'connect (dev mode)');
   } finally {
     await worker.stop();
+    forget();
   }
 }

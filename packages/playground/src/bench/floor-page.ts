@@ -7,6 +7,7 @@ import type { DevServer } from '@voice-agent/devserver';
 import { AccessToken } from 'livekit-server-sdk';
 import type { Page } from 'playwright-core';
 import { delays, onsetsIn } from './onsets.js';
+import { sleep, withinLimit } from './run/limits.js';
 
 const require = createRequire(import.meta.url);
 const CLIENT = join(dirname(require.resolve('livekit-client')), 'livekit-client.esm.mjs');
@@ -47,15 +48,26 @@ export async function serveFloorPage(): Promise<{ url: string; close(): Promise<
   };
 }
 
+/** The floor's tones in a window, and the delays of those heard. */
+export interface FloorTurns {
+  tones: number;
+  delays: number[];
+}
+
+/** Joining the room from a page: signalling, ICE and DTLS with the dev server. */
+const JOIN_LIMIT_MS = 20_000;
+/** After the speaker joined: its first tones pass through before the window opens. */
+const SETTLE_MS = 2_000;
+
 /**
  * The floor: the microphone's tones from one page to another through the dev server only
  * (livekit-client on both sides), for `durationMs`. Delays from tone onset to onset heard.
  */
-export async function floorDelays(
+export async function floorTurns(
   devServer: DevServer,
   openPage: () => Promise<Page>,
   durationMs: number,
-): Promise<number[]> {
+): Promise<FloorTurns> {
   const [apiKey, apiSecret] = Object.entries(devServer.keys)[0] ?? [];
   const token = (identity: string) => {
     const at = new AccessToken(apiKey, apiSecret, { identity });
@@ -63,15 +75,19 @@ export async function floorDelays(
     return at.toJwt();
   };
   const floor = await serveFloorPage();
+  const pages: Page[] = [];
   try {
     const [speaker, listener] = [await openPage(), await openPage()];
-    for (const page of [speaker, listener]) {
-      await page.goto(floor.url);
-      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready);
+    pages.push(speaker, listener);
+    for (const page of pages) {
+      await page.goto(floor.url, { timeout: JOIN_LIMIT_MS });
+      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready, null, {
+        timeout: JOIN_LIMIT_MS,
+      });
     }
     const join = async (page: Page, identity: string, publish: boolean) => {
       const jwt = await token(identity);
-      await page.evaluate(
+      const joined = page.evaluate(
         ([url, jwt, publish]) =>
           (window as unknown as { join: (...a: unknown[]) => Promise<void> }).join(
             url,
@@ -80,17 +96,17 @@ export async function floorDelays(
           ),
         [devServer.url, jwt, publish] as const,
       );
+      await withinLimit(joined, JOIN_LIMIT_MS, `the floor's ${identity} joining its room`);
     };
     await join(listener, 'listener', false);
     await join(speaker, 'speaker', true);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sleep(SETTLE_MS);
     const from = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, durationMs));
-    const mic = (await onsetsIn(speaker, 'mic')).filter((t) => t > from);
-    const result = delays(mic, await onsetsIn(listener, 'remote'));
-    await Promise.all([speaker.close(), listener.close()]);
-    return result;
+    await sleep(durationMs);
+    const mic = (await onsetsIn(speaker, 'mic')).filter((t) => t > from && t <= from + durationMs);
+    return { tones: mic.length, delays: delays(mic, await onsetsIn(listener, 'remote')) };
   } finally {
+    await Promise.all(pages.map((page) => page.close().catch(() => undefined)));
     await floor.close();
   }
 }

@@ -17,6 +17,8 @@ const FRAME_SAMPLES = (SAMPLE_RATE * FRAME_MS) / 1000;
 /** An answer counts as heard when a received frame's RMS passes this (0–1). */
 const HEARD_LEVEL = 0.05;
 const SOURCE_QUEUE_MS = 40;
+/** A tone younger than this may still be answered: it does not count as sent yet. */
+const ANSWER_GRACE_MS = 1_000;
 /**
  * Between tone starts: 201 frames of 10 ms, not a multiple of the Google plugin's 50 ms input
  * chunks, so the tones land at every point of them instead of one fixed point per session.
@@ -40,6 +42,8 @@ export class TonePartner {
   /** Tone start → first loud frame received after it, per answered turn (ms). */
   readonly delays: number[] = [];
   #measuringSince = 0;
+  /** Starts of the tones sent since `startMeasuring`. */
+  readonly #toneStarts: number[] = [];
   /** Resolves once the agent in the room reports `listening`. */
   readonly agentListening: Promise<void>;
   #toneStartedAt = 0;
@@ -72,7 +76,14 @@ export class TonePartner {
   /** Forgets the delays so far; tones that started before now do not count when answered. */
   startMeasuring(): void {
     this.delays.length = 0;
+    this.#toneStarts.length = 0;
     this.#measuringSince = performance.now();
+  }
+
+  /** Tones sent since `startMeasuring` that have had a second to be answered. */
+  get tonesSent(): number {
+    const answerable = performance.now() - ANSWER_GRACE_MS;
+    return this.#toneStarts.filter((start) => start <= answerable).length;
   }
 
   async #send(source: AudioSource, toneMs = 200, periodMs = TONE_PERIOD_MS): Promise<void> {
@@ -96,6 +107,7 @@ export class TonePartner {
         // The frame just queued plays after what is already queued.
         this.#toneStartedAt = performance.now() + source.queuedDuration - FRAME_MS;
         this.#answered = false;
+        if (this.#toneStartedAt >= this.#measuringSince) this.#toneStarts.push(this.#toneStartedAt);
       }
       frameIndex++;
     }

@@ -1,130 +1,108 @@
 import { cpus, loadavg, release } from 'node:os';
 import { type CapacityResult, doublingLevel } from './capacity.js';
-import type { ConnectSample } from './connect.js';
+import type { ConnectRounds } from './connect.js';
+import { alignTables, failureNote, header, p, row, verdict } from './report-table.js';
+import { voiceTable } from './report-voice.js';
+import type { Outcome } from './run/section.js';
 import type { Size } from './sizes.js';
-import { ms, percentile } from './stats.js';
+import { median, percentile } from './stats.js';
 import type { TokenRatio } from './token-ratio.js';
 import type { Usage } from './usage.js';
-import type { VoiceTurns } from './voice.js';
+import type { VoiceRound } from './voice.js';
 
-/** Whatever sections ran. */
+/** Whatever sections ran, measured or not. */
 export interface BenchResults {
-  connect?: ConnectSample[];
-  connectDevMode?: ConnectSample[];
-  voice?: VoiceTurns;
-  floor?: number[];
-  capacity?: CapacityResult;
-  sizes?: Size[];
-  token?: TokenRatio;
+  connect?: Outcome<ConnectRounds>;
+  connectDevMode?: Outcome<ConnectRounds>;
+  voice?: Outcome<VoiceRound[]>;
+  capacity?: Outcome<CapacityResult>;
+  sizes?: Outcome<Size[]>;
+  token?: Outcome<TokenRatio>;
 }
 
-const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-const header = (cells: string[]) => `${row(cells)}\n${row(cells.map(() => '-'))}`;
-
-/** Pads every Markdown table's columns, as the repository's formatter (Biome) writes them. */
-function alignTables(text: string): string {
-  const lines = text.split('\n');
-  for (let start = 0; start < lines.length; start++) {
-    if (!lines[start]?.startsWith('|')) continue;
-    let end = start;
-    while (lines[end + 1]?.startsWith('|')) end++;
-    const rows = lines.slice(start, end + 1).map((line) =>
-      line
-        .slice(1, -1)
-        .split('|')
-        .map((cell) => cell.trim()),
-    );
-    // At least 3: a separator cell is `---` at the narrowest.
-    const widths = (rows[0] ?? []).map((_, i) =>
-      Math.max(3, ...rows.map((r) => (r[i] ?? '').length)),
-    );
-    rows.forEach((cells, r) => {
-      const padded = widths.map((w, i) => (r === 1 ? '-'.repeat(w) : (cells[i] ?? '').padEnd(w)));
-      lines[start + r] = `| ${padded.join(' | ')} |`;
-    });
-    start = end;
-  }
-  return lines.join('\n');
-}
-const p = (values: number[], q: number) => ms(percentile(values, q));
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const verdict = (met: boolean) => (met ? 'met' : 'missed');
-/** A row of the voice table: what was measured, how many, p50, p95, no target. */
-const distributionRow = (what: string, values: number[]) =>
-  row([what, values.length, p(values, 50), p(values, 95), '']);
+const load = (values: number[]) => values.map((l) => l.toFixed(2)).join(' / ');
+
+function connectRows(label: string, outcome: Outcome<ConnectRounds> | undefined): string[] {
+  if (!outcome?.value) return [];
+  const rounds = outcome.value;
+  const all = rounds.flat();
+  const roundP50s = rounds.map((round) =>
+    percentile(
+      round.map((s) => s.total),
+      50,
+    ),
+  );
+  const met = median(roundP50s) < 1000;
+  return [
+    row([
+      label,
+      all.length,
+      roundP50s.map((v) => p([v], 50)).join(', '),
+      p([median(roundP50s)], 50),
+      p(
+        all.map((s) => s.total),
+        95,
+      ),
+      p(
+        all.map((s) => s.token),
+        50,
+      ),
+      verdict(met),
+    ]),
+  ];
+}
 
 function connectSection({ connect, connectDevMode }: BenchResults): string {
   if (!connect) return '';
-  const lines = [
+  return [
     '## Connect',
     '',
     "`start()` in the page to the agent's first state (`listening`), sessions 3 s apart in the same",
     'page (a visitor arriving at an idle worker: right after a job the worker boots a replacement',
-    'idle process, which on 2 cores competes with a session started at once). The token request',
-    'is part of it (Resource Timing). What remains with prewarmed processes: the page joining the',
-    'room (signalling, ICE and DTLS with the dev server), the dispatch, the job joining the room',
-    'the same way, and the agent session opening its Gemini Live connection.',
+    'idle process, which on 2 cores competes with a session started at once), in rounds. The token',
+    'request is part of it (Resource Timing). What remains with prewarmed processes: the page',
+    'joining the room (signalling, ICE and DTLS with the dev server), the dispatch, the job joining',
+    'the room the same way, and the agent session opening its Gemini Live connection.',
     '',
-    header(['worker', 'n', 'p50', 'p95', 'token request p50', 'target: p50 under 1 s']),
-  ];
-  const add = (label: string, samples: ConnectSample[]) => {
-    const totals = samples.map((s) => s.total);
-    const met = percentile(totals, 50) < 1000;
-    lines.push(
-      row([
-        label,
-        samples.length,
-        p(totals, 50),
-        p(totals, 95),
-        p(
-          samples.map((s) => s.token),
-          50,
-        ),
-        verdict(met),
-      ]),
-    );
-  };
-  add('`start`, 2 prewarmed job processes (what `npm start` runs now)', connect);
-  if (connectDevMode) add('`dev`: a fresh job process per job (before)', connectDevMode);
-  return lines.join('\n');
+    header([
+      'worker',
+      'n',
+      'p50 of each round',
+      'median of rounds',
+      'p95, all rounds',
+      'token request p50',
+      'target: p50 under 1 s',
+    ]),
+    ...connectRows('`start`, 2 prewarmed job processes (what `npm start` runs)', connect),
+    ...connectRows('`dev`: a fresh job process per job (before)', connectDevMode),
+    '',
+    [failureNote(connect), connectDevMode ? failureNote(connectDevMode) : '']
+      .filter(Boolean)
+      .join('\n'),
+  ].join('\n');
 }
 
-function voiceSection({ voice, floor }: BenchResults): string {
-  if (!voice || !floor) return '';
-  const overhead = percentile(voice.total, 50) - percentile(floor, 50);
+function voiceSection({ voice }: BenchResults): string {
+  if (!voice) return '';
   return [
     '## Voice to voice',
     '',
     'A 400 ms 440 Hz tone about every 2 s (2,013 ms, so that each tone lands at another point of',
-    'the 50 ms chunks and 20 ms Opus frames below) in the fake microphone; the stand-in answers',
-    'with a 300 ms 880 Hz tone the moment it receives audio louder than 0.01 RMS. Onsets are taken',
-    'in the page with an AnalyserNode on the microphone track and on every received track; the',
-    'stand-in notes when it answers, which splits each turn (same system clock, `Date.now()` and',
-    '`performance.timeOrigin + now()`).',
+    'the 50 ms chunks and 20 ms Opus frames) in the fake microphone; the stand-in answers with a',
+    '300 ms 880 Hz tone the moment it receives audio louder than 0.01 RMS. Onsets are taken in the',
+    'page with an AnalyserNode on the microphone track and on every received track; the stand-in',
+    'notes when it answers, which splits each turn into up and down (same system clock); "heard /',
+    'answered / tones" counts the answers heard in the page, the tones the stand-in answered and',
+    'the tones played. Each',
+    'round is a fresh session (started, greeted, 12 tones, ended), then the floor over as many',
+    'tones: the same tone from one page to another through the dev server alone (livekit-client',
+    "on both sides, one hop plus the receiver's jitter buffer). A round with no session, n = 0 or",
+    'most tones unanswered fails the section.',
     '',
-    "Where the time goes. Ours: the worker asks RoomIO for Gemini Live's input format (16 kHz",
-    "mono), so rtc-node resamples the visitor's audio once, natively; at RoomIO's default 24 kHz",
-    "the Google plugin's own resampler held back 20 ms more on average. The stand-in answers on",
-    "the first chunk louder than 0.01 RMS. The framework's, outside this repository: up, the",
-    'Google plugin sends the microphone in 50 ms chunks (`AudioByteStream` of `16000 / 20`',
-    'samples in its `realtime_api`), so a tone waits 0 to 50 ms for its chunk; down, the answer',
-    "goes through the session's speech scheduling and `ParticipantAudioOutput` (an rtc-node",
-    '`AudioSource`) before rtc-node sends it: a few ms (its queue size, 200 ms by default, made',
-    'no measurable difference at 20 or 50 ms). Both directions also pay one hop through the dev',
-    "server each, which the floor measures (one hop plus the receiver's jitter buffer).",
+    voice.value ? voiceTable(voice.value) : '',
     '',
-    header(['figure', 'n', 'p50', 'p95', 'target']),
-    distributionRow('voice to voice: tone in the microphone → answer heard', voice.total),
-    distributionRow('… up: tone in the microphone → the stand-in answers', voice.up),
-    distributionRow('… down: the stand-in answers → answer heard in the page', voice.down),
-    distributionRow('floor: the same tone browser → dev server → browser', floor),
-    row([
-      'overhead of our stack (voice p50 − floor p50)',
-      '',
-      ms(overhead),
-      '',
-      `at most 150 ms: ${verdict(overhead <= 150)}`,
-    ]),
+    failureNote(voice),
   ].join('\n');
 }
 
@@ -141,50 +119,60 @@ function usageCells(usage: Usage, idle: Usage, sessions: number): string[] {
 
 function capacitySection({ capacity }: BenchResults): string {
   if (!capacity) return '';
-  const { idle, levels } = capacity;
-  const doubled = doublingLevel(levels);
-  return [
+  const lines = [
     '## Capacity',
     '',
     'Concurrent sessions of headless `@livekit/rtc-node` participants (one room each, a 200 ms',
     'tone about every 2 s) against one worker (`start`, 2 idle job processes) and one dev server',
     '(its own process), the stand-in answering each tone. Sessions stay while more join; each',
     'level is measured over at least 15 s and 30 turns, counting tones that start after the',
-    'agents greeted. CPU in cores (1.00 = one core busy);',
-    'per session = (level − idle) / sessions. The worker figures include its 2 idle job processes',
-    "and the framework's inference process (turn detector); the participants run in the benchmark",
-    'process and are not counted. An answer later than one tone period counts for the next tone,',
-    'so under heavy load the tail is understated.',
-    '',
-    `Idle: worker ${idle.worker.cpu.toFixed(2)} cores, ${idle.worker.rssMb.toFixed(0)} MB; dev server ${idle.devServer.cpu.toFixed(2)} cores, ${idle.devServer.rssMb.toFixed(0)} MB.`,
-    '',
-    header([
-      'sessions',
-      'turns',
-      'p50',
-      'p95',
-      'worker CPU',
-      'worker MB',
-      'worker per session',
-      'dev server CPU',
-      'dev server MB',
-      'dev server per session',
-    ]),
-    ...levels.map((l) =>
-      row([
-        l.sessions,
-        l.delays.length,
-        p(l.delays, 50),
-        p(l.delays, 95),
-        ...usageCells(l.worker, idle.worker, l.sessions),
-        ...usageCells(l.devServer, idle.devServer, l.sessions),
+    'agents greeted. One round: the spread is the p50/p95 within a level. CPU in cores (1.00 =',
+    'one core busy); per session = (level − idle) / sessions. The worker figures include its 2',
+    "idle job processes and the framework's inference process (turn detector); the participants",
+    'run in the benchmark process and are not counted. An answer later than one tone period',
+    'counts for the next tone, so under heavy load the tail is understated.',
+  ];
+  const result = capacity.value;
+  if (result) {
+    const { idle, levels } = result;
+    const doubled = doublingLevel(levels);
+    lines.push(
+      '',
+      `Idle: worker ${idle.worker.cpu.toFixed(2)} cores, ${idle.worker.rssMb.toFixed(0)} MB; dev server ${idle.devServer.cpu.toFixed(2)} cores, ${idle.devServer.rssMb.toFixed(0)} MB.`,
+      '',
+      header([
+        'sessions',
+        'answered / tones',
+        'p50',
+        'p95',
+        'worker CPU',
+        'worker MB',
+        'worker per session',
+        'dev server CPU',
+        'dev server MB',
+        'dev server per session',
       ]),
-    ),
-    '',
-    doubled
-      ? `**p95 latency doubles** (against ${levels[0]?.sessions} session${levels[0]?.sessions === 1 ? '' : 's'}) **at ${doubled.sessions} concurrent sessions** on this machine.`
-      : `p95 latency did not double up to ${levels.at(-1)?.sessions} concurrent sessions (the most this run tries).`,
-  ].join('\n');
+      ...levels.map((l) =>
+        row([
+          l.sessions,
+          `${l.delays.length} / ${l.tones}`,
+          p(l.delays, 50),
+          p(l.delays, 95),
+          ...usageCells(l.worker, idle.worker, l.sessions),
+          ...usageCells(l.devServer, idle.devServer, l.sessions),
+        ]),
+      ),
+      '',
+      result.workerFullAt === undefined
+        ? 'The worker never reported itself FULL (it runs with `--load-threshold none`).'
+        : `The worker reported itself FULL at load ${result.workerFullAt}.`,
+      doubled
+        ? `**p95 latency doubles** (against ${levels[0]?.sessions} session${levels[0]?.sessions === 1 ? '' : 's'}) **at ${doubled.sessions} concurrent sessions** on this machine.`
+        : `p95 latency did not double up to ${levels.at(-1)?.sessions} concurrent sessions (the most measured).`,
+    );
+  }
+  lines.push('', failureNote(capacity));
+  return lines.join('\n');
 }
 
 function sizesSection({ sizes }: BenchResults): string {
@@ -196,47 +184,72 @@ function sizesSection({ sizes }: BenchResults): string {
     '(gzip level 9, brotli quality 11), beside the anchors (gzipped, as published by their makers).',
     '',
     header(['what', 'raw', 'gzip', 'brotli']),
-    ...sizes.map((s) => row([s.what, kb(s.raw), kb(s.gzip), kb(s.brotli)])),
+    ...(sizes.value ?? []).map((s) => row([s.what, kb(s.raw), kb(s.gzip), kb(s.brotli)])),
     row(['anchor: livekit-client alone', '', '150 KB', '']),
     row(["anchor: ElevenLabs' widget", '', '191 KB', '']),
     row(["anchor: Vapi's widget", '', '184 KB', '']),
+    '',
+    failureNote(sizes),
   ].join('\n');
 }
 
 function tokenSection({ token }: BenchResults): string {
   if (!token) return '';
-  return [
+  const lines = [
     '## Token service',
     '',
     "`packages/server`'s own benchmark, run by this script (method and discussion in its",
     '[README](../packages/server/README.md#benchmark)): `POST /token` on Hono against the same',
-    `endpoint on plain Express 5. **Throughput ratio ${token.ratio.toFixed(2)}x** (target at least 3x: ${verdict(token.ratio >= 3)}).`,
-    '',
-    '```',
-    token.output,
-    '```',
+    'endpoint on plain Express 5.',
+  ];
+  if (token.value) {
+    const { ratio, output } = token.value;
+    lines.push(
+      `**Throughput ratio ${ratio.toFixed(2)}x** (target at least 3x: ${verdict(ratio >= 3)}).`,
+      '',
+      '```',
+      output,
+      '```',
+    );
+  }
+  lines.push('', failureNote(token));
+  return lines.join('\n');
+}
+
+function runTable(results: BenchResults): string {
+  const outcomes = Object.values(results) as Outcome<unknown>[];
+  return [
+    header(['section', 'result', 'seconds', 'load (1 min) before → after']),
+    ...outcomes.map((o) =>
+      row([
+        o.section,
+        o.ok ? 'measured' : 'FAILED',
+        o.seconds.toFixed(0),
+        `${o.load.before.toFixed(2)} → ${o.load.after.toFixed(2)}`,
+      ]),
+    ),
   ].join('\n');
 }
 
-/** docs/performance.md from the results, with the date and the machine. */
+/** docs/performance.md from the results, with the date, the machine and its load. */
 export function report(results: BenchResults, loadAtStart: number[]): string {
   const cpu = cpus();
   const sections = [connectSection, voiceSection, capacitySection, sizesSection, tokenSection]
-    .map((section) => section(results))
+    .map((section) => section(results).trimEnd())
     .filter(Boolean);
   return alignTables(`# Performance
 
 Written by \`npm run bench\` (packages/playground/src/bench) on ${new Date().toISOString()}:
 ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Linux ${release()}, Node ${process.version},
-load average ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')} at the start of the run and
-${loadavg()
-  .map((l) => l.toFixed(2))
-  .join(' / ')} at its end (the machine is shared with other work: the figures measure the
-neighbours too, the floor and the tails most).
+load average ${load(loadAtStart)} at the start of the run and ${load(loadavg())} at its end
+(the machine is shared with other work: the figures measure the neighbours too, the floor
+and the tails most; the load around each section is below).
 
 The stack: the widget's script-tag build in headless Chromium (fake microphone), the
 development LiveKit server, the real agent worker (\`@livekit/agents\`, Google plugin) and
 the Gemini Live stand-in answering the moment it hears a tone.
+
+${runTable(results)}
 
 ${sections.join('\n\n')}
 `);

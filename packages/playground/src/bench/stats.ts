@@ -6,6 +6,23 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(rank, sorted.length) - 1] ?? Number.NaN;
 }
 
+/** The median (mean of the middle two for an even count); NaN when empty. */
+export function median(values: number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] ?? Number.NaN)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** How far apart rounds are: (max − min) / median, as a fraction; NaN under two rounds. */
+export function spread(values: number[]): number {
+  const known = values.filter((v) => !Number.isNaN(v));
+  if (known.length < 2) return Number.NaN;
+  return (Math.max(...known) - Math.min(...known)) / Math.abs(median(known));
+}
+
 /** Milliseconds, rounded, for a table. */
 export function ms(value: number): string {
   return Number.isNaN(value) ? 'n/a' : `${Math.round(value)} ms`;

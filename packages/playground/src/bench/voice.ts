@@ -1,10 +1,15 @@
 import { type Reaction, tonePcm } from '@voice-agent/agent/testing';
+import { waitFor } from '@voice-agent/testing';
 // Types only: the widget's events on `document.querySelector('voice-agent')`.
 import type {} from '@voice-agent/widget';
 import type { Page } from 'playwright-core';
 import type { Playground } from '../playground.js';
-import { endSession } from './connect.js';
-import { delays, onsetsIn } from './onsets.js';
+import { type FloorTurns, floorTurns } from './floor-page.js';
+import { onsetsIn } from './onsets.js';
+import { sleep } from './run/limits.js';
+import { progress } from './run/progress.js';
+import { firstLine, Unmeasured } from './run/section.js';
+import { endSession, startSession } from './session.js';
 
 /**
  * Time between tones in the microphone file; each tone is 400 ms. Not a multiple of the
@@ -49,54 +54,132 @@ export function benchReactions(): { reactions: Reaction[]; answeredAt: number[] 
   };
 }
 
-/** Per turn: the whole delay, and its two halves around the stand-in's answer. */
-export interface VoiceTurns {
-  /** Tone onset in the microphone → answer onset heard in the page. */
+/** One round: the stack's turns, then the floor's, each over the same number of tones. */
+export interface VoiceRound {
+  /** Tones the microphone played in the stack's window. */
+  tones: number;
+  /** Of those, the tones the stand-in answered (heard in the page or not). */
+  standInAnswered: number;
+  /** Tone onset in the microphone → answer onset heard in the page, per answered tone. */
   total: number[];
   /** Tone onset in the microphone → the stand-in sends its answer (page → dev server → worker → plugin → stand-in). */
   up: number[];
   /** The stand-in sends its answer → answer onset heard in the page (plugin → framework output → dev server → page). */
   down: number[];
+  /** The floor: the same tones browser → dev server → browser. */
+  floor: FloorTurns;
+}
+
+/** Past this, the session counts as not started (the widget's states are reported). */
+const START_LIMIT_MS = 30_000;
+/** The session's first answer to a tone: after the greeting and the page's tools. */
+const FIRST_ANSWER_LIMIT_MS = 30_000;
+/** After that answer: its tone ends before the window opens. */
+const SETTLE_MS = 1_000;
+/** After the window: the last tone's answer may still be on its way. */
+const LAST_ANSWER_MS = 1_500;
+
+/** Fewer answered tones than this share fail a round: a stand-in that answers every tone lost them. */
+const MIN_ANSWERED = 0.5;
+
+/**
+ * `rounds` rounds of `turns` tones each: a session of the whole stack (started, greeted,
+ * measured, ended), then the floor over as long. A round that cannot be measured (no session,
+ * n = 0, most tones unanswered) is reported with its reason, and the section fails.
+ */
+export async function voiceRounds(
+  page: Page,
+  playground: Playground,
+  floorPages: () => Promise<Page>,
+  answeredAt: number[],
+  rounds: number,
+  turns: number,
+): Promise<VoiceRound[]> {
+  const devServer = playground.devServer;
+  if (!devServer) throw new Error('the floor needs the dev server');
+  const result: VoiceRound[] = [];
+  const failures: string[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    try {
+      progress(`voice: round ${round}/${rounds}, the stack (${turns} tones)`);
+      const stack = await stackTurns(page, playground, answeredAt, turns);
+      progress(`voice: round ${round}/${rounds}, the floor (${turns} tones)`);
+      const floor = await floorTurns(devServer, floorPages, turns * TURN_PERIOD_MS);
+      const measured = { ...stack, floor };
+      result.push(measured);
+      const problem = roundProblem(measured);
+      if (problem) failures.push(`round ${round}: ${problem}`);
+      progress(
+        `voice: round ${round}/${rounds}: ${stack.total.length}/${stack.tones} answers heard (the stand-in answered ${stack.standInAnswered}), floor ${floor.delays.length}/${floor.tones} heard${problem ? ` (${problem})` : ''}`,
+      );
+    } catch (error) {
+      // The next round starts from a page without a session.
+      await endSession(page, playground).catch(() => undefined);
+      failures.push(`round ${round}: ${firstLine(error)}`);
+      progress(`voice: round ${round}/${rounds} not measured: ${firstLine(error)}`);
+    }
+  }
+  if (failures.length > 0) throw new Unmeasured(failures.join('; '), result);
+  return result;
+}
+
+/** Why a round's figures are not figures, if they are not. */
+function roundProblem({ tones, standInAnswered, total, floor }: VoiceRound): string | undefined {
+  if (tones === 0) return 'the microphone played no tone in the window';
+  if (total.length < tones * MIN_ANSWERED) {
+    return `${total.length} of ${tones} tones answered and heard (the stand-in answered ${standInAnswered})`;
+  }
+  if (floor.tones === 0) return 'the floor page played no tone';
+  if (floor.delays.length < floor.tones * MIN_ANSWERED) {
+    return `floor: ${floor.delays.length} of ${floor.tones} tones heard`;
+  }
+  return undefined;
 }
 
 /**
  * Starts a session, lets the greeting pass, then listens to `turns` tones. Clocks: the page's
  * `performance.timeOrigin + now()` and this process's `Date.now()`, both the system clock.
  */
-export async function voiceTurns(
+async function stackTurns(
   page: Page,
   playground: Playground,
   answeredAt: number[],
   turns: number,
-): Promise<VoiceTurns> {
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        const widget = document.querySelector('voice-agent');
-        widget?.addEventListener('voice-agent-state', (event) => {
-          if (event.detail.state === 'listening') resolve();
-        });
-        void widget?.start();
-      }),
-  );
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
+): Promise<Omit<VoiceRound, 'floor'>> {
+  await startSession(page, START_LIMIT_MS);
+  // The window opens once the stand-in has answered a tone: the greeting has passed, and the
+  // page's tools (applied after it, a reconnect to Gemini) are in place.
+  const answeredBefore = answeredAt.length;
+  await waitFor(() => (answeredAt.length > answeredBefore ? true : undefined), {
+    timeoutMs: FIRST_ANSWER_LIMIT_MS,
+    intervalMs: 100,
+    what: 'the first answer to a tone in the session',
+  });
+  await sleep(SETTLE_MS);
   const from = await page.evaluate(() => performance.timeOrigin + performance.now());
-  await new Promise((resolve) => setTimeout(resolve, turns * TURN_PERIOD_MS));
-  const mic = (await onsetsIn(page, 'mic')).filter((t) => t > from);
+  const to = from + turns * TURN_PERIOD_MS;
+  await sleep(turns * TURN_PERIOD_MS + LAST_ANSWER_MS);
+  const allMic = await onsetsIn(page, 'mic');
   const heard = await onsetsIn(page, 'remote');
   await endSession(page, playground);
-  const result: VoiceTurns = { total: [], up: [], down: [] };
-  mic.forEach((start, i) => {
-    const end = mic[i + 1] ?? Number.POSITIVE_INFINITY;
+  const result = {
+    tones: 0,
+    standInAnswered: 0,
+    total: [] as number[],
+    up: [] as number[],
+    down: [] as number[],
+  };
+  allMic.forEach((start, i) => {
+    if (start <= from || start > to) return;
+    result.tones++;
+    const end = allMic[i + 1] ?? start + TURN_PERIOD_MS;
     const answered = answeredAt.find((t) => t > start && t < end);
-    const [total] = delays(
-      [start],
-      heard.filter((t) => t < end),
-    );
-    if (total === undefined || answered === undefined) return;
-    result.total.push(total);
+    const answer = heard.find((t) => t > start && t < end);
+    if (answered !== undefined) result.standInAnswered++;
+    if (answer === undefined || answered === undefined) return;
+    result.total.push(answer - start);
     result.up.push(answered - start);
-    result.down.push(start + total - answered);
+    result.down.push(answer - answered);
   });
   return result;
 }

@@ -98,9 +98,18 @@ beforeEach(({ onTestFailed }) => {
   onTestFailed(async () => {
     const received = standIn().received.slice(receivedFrom);
     const levels = inputLevels(standIn(), receivedFrom);
+    // Everything but audio, by Gemini connection: a greeting or a tool response on a
+    // connection that closed right after shows here.
+    const nonAudio = received
+      .filter((m) => m.kind !== 'realtimeInput' || !m.message.realtimeInput?.audio)
+      .map(
+        (m) =>
+          `#${m.connection} ${m.kind}${m.kind === 'clientContent' ? ` ${JSON.stringify(m.message.clientContent).slice(0, 120)}` : ''}`,
+      );
     console.error(
       [
         `the model received ${received.length} messages (${levels.length} audio chunks, loudest ${Math.max(0, ...levels).toFixed(3)}) during the failed test`,
+        `of which not audio: ${nonAudio.join(' | ')}`,
         `widget states: ${(await stateSequence(page)).slice(-8).join(' → ')}`,
         `stack logs during the failed test:`,
         ...stack.logs.slice(from),

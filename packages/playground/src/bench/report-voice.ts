@@ -1,0 +1,82 @@
+import { header, p, percent, row, verdict } from './report-table.js';
+import { median, ms, percentile, spread } from './stats.js';
+import type { VoiceRound } from './voice.js';
+
+/** Each round's figures, computed once for the table and the medians. */
+function roundFigures(round: VoiceRound) {
+  const voiceP50 = percentile(round.total, 50);
+  const voiceP95 = percentile(round.total, 95);
+  const floorP50 = percentile(round.floor.delays, 50);
+  const floorP95 = percentile(round.floor.delays, 95);
+  return {
+    voiceP50,
+    voiceP95,
+    upP50: percentile(round.up, 50),
+    downP50: percentile(round.down, 50),
+    floorP50,
+    floorP95,
+    overheadP50: voiceP50 - floorP50,
+    overheadP95: voiceP95 - floorP95,
+  };
+}
+
+/** The voice table: one row per round, then the median of rounds and their spread. */
+export function voiceTable(rounds: VoiceRound[]): string {
+  const figures = rounds.map(roundFigures);
+  const col = (key: keyof ReturnType<typeof roundFigures>) => figures.map((f) => f[key]);
+  const overheads = col('overheadP50');
+  const overhead = median(overheads);
+  const overheadP95 = median(col('overheadP95'));
+  return [
+    header([
+      'round',
+      'heard / answered / tones',
+      'voice p50',
+      'voice p95',
+      'up p50',
+      'down p50',
+      'floor heard / tones',
+      'floor p50',
+      'floor p95',
+      'overhead p50',
+      'overhead p95',
+    ]),
+    ...rounds.map((round, i) => {
+      const f = figures[i] ?? roundFigures(round);
+      return row([
+        i + 1,
+        `${round.total.length} / ${round.standInAnswered} / ${round.tones}`,
+        ms(f.voiceP50),
+        ms(f.voiceP95),
+        ms(f.upP50),
+        ms(f.downP50),
+        `${round.floor.delays.length} / ${round.floor.tones}`,
+        ms(f.floorP50),
+        ms(f.floorP95),
+        ms(f.overheadP50),
+        ms(f.overheadP95),
+      ]);
+    }),
+    row([
+      '**median of rounds**',
+      '',
+      ms(median(col('voiceP50'))),
+      ms(median(col('voiceP95'))),
+      ms(median(col('upP50'))),
+      ms(median(col('downP50'))),
+      '',
+      ms(median(col('floorP50'))),
+      ms(median(col('floorP95'))),
+      `**${ms(overhead)}**`,
+      `**${ms(overheadP95)}**`,
+    ]),
+    '',
+    `Overhead of our stack (voice − floor, per round): median of rounds ${ms(overhead)} p50 and ${ms(overheadP95)} p95; rounds ${overheads.map(ms).join(', ')}, spread (max − min) / median ${percent(spread(overheads))}. All turns of all rounds together: voice p50 ${p(
+      rounds.flatMap((r) => r.total),
+      50,
+    )}, p95 ${p(
+      rounds.flatMap((r) => r.total),
+      95,
+    )}. Target (issue #15): at most 60 ms p50 (${verdict(overhead <= 60)}) and 150 ms p95 (${verdict(overheadP95 <= 150)}) above the floor.`,
+  ].join('\n');
+}

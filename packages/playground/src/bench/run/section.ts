@@ -1,0 +1,61 @@
+import { loadavg } from 'node:os';
+import { withinLimit } from './limits.js';
+import { elapsed, progress } from './progress.js';
+
+/** How a section went: its figures or why there are none, and the machine around it. */
+export type Outcome<T> = {
+  section: string;
+  /** One-minute load average before and after the section ran. */
+  load: { before: number; after: number };
+  seconds: number;
+} & ({ ok: true; value: T } | { ok: false; reason: string; value?: T });
+
+/**
+ * A figure the bench could not measure, with why (agents missing, worker FULL, turns
+ * unanswered). A section that throws it still hands back what it did measure, for the report.
+ */
+export class Unmeasured<T = unknown> extends Error {
+  override readonly name = 'Unmeasured';
+  constructor(
+    reason: string,
+    readonly partial?: T,
+  ) {
+    super(reason);
+  }
+}
+
+/** An error's first line, without the stack an in-page error (`page.evaluate`) carries. */
+export function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n')[0] ?? text).replace(/^page\.evaluate: (Error: )?/, '');
+}
+
+/**
+ * Runs one section within `limitMs`, never throwing: a failure becomes an outcome with its
+ * reason, and the run goes on to the next section.
+ */
+export async function runSection<T>(
+  section: string,
+  limitMs: number,
+  measure: () => Promise<T>,
+): Promise<Outcome<T>> {
+  const before = loadavg()[0] ?? 0;
+  const started = performance.now();
+  progress(`${section}: starting (limit ${limitMs / 1000} s, load ${before.toFixed(2)})`);
+  const finish = () => ({
+    section,
+    load: { before, after: loadavg()[0] ?? 0 },
+    seconds: (performance.now() - started) / 1000,
+  });
+  try {
+    const value = await withinLimit(measure(), limitMs, `the ${section} section`);
+    const outcome = { ...finish(), ok: true as const, value };
+    progress(`${section}: done in ${outcome.seconds.toFixed(0)} s (run at ${elapsed()})`);
+    return outcome;
+  } catch (error) {
+    const reason = firstLine(error);
+    const partial = error instanceof Unmeasured ? (error.partial as T | undefined) : undefined;
+    progress(`${section}: FAILED: ${reason}`);
+    return { ...finish(), ok: false, reason, ...(partial === undefined ? {} : { value: partial }) };
+  }
+}

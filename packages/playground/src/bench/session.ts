@@ -1,0 +1,58 @@
+import { waitFor } from '@voice-agent/testing';
+// Types only: the widget's events on `document.querySelector('voice-agent')`.
+import type {} from '@voice-agent/widget';
+import type { Page } from 'playwright-core';
+import type { Playground } from '../playground.js';
+
+/** What a started session measured: `start()` to the agent's first state, and the token request. */
+export interface StartedSession {
+  /** `start()` to the agent's first state (listening, thinking or speaking), ms. */
+  total: number;
+  /** The `/token` request, from the page's Resource Timing, ms. */
+  token: number;
+}
+
+/**
+ * Starts the page's session and resolves once the agent is there (its first state), or
+ * rejects after `limitMs` with the widget states seen meanwhile.
+ */
+export function startSession(page: Page, limitMs: number): Promise<StartedSession> {
+  return page.evaluate((limit) => {
+    const widget = document.querySelector('voice-agent');
+    if (!widget) throw new Error('no <voice-agent> in the page');
+    performance.clearResourceTimings();
+    return new Promise<StartedSession>((resolve, reject) => {
+      const started = performance.now();
+      const states: string[] = [];
+      const timer = setTimeout(() => {
+        widget.removeEventListener('voice-agent-state', onState);
+        reject(
+          new Error(`no agent within ${limit / 1000} s (widget states: ${states.join(' → ')})`),
+        );
+      }, limit);
+      const onState = (event: { detail: { state: string } }) => {
+        const { state } = event.detail;
+        states.push(state);
+        if (state !== 'listening' && state !== 'thinking' && state !== 'speaking') return;
+        clearTimeout(timer);
+        widget.removeEventListener('voice-agent-state', onState);
+        const total = performance.now() - started;
+        const [token] = performance
+          .getEntriesByType('resource')
+          .filter((entry) => new URL(entry.name).pathname === '/token');
+        resolve({ total, token: token?.duration ?? Number.NaN });
+      };
+      widget.addEventListener('voice-agent-state', onState);
+      void widget.start();
+    });
+  }, limitMs);
+}
+
+/** Ends the page's session and waits (at most 20 s) until the dev server has no job left. */
+export async function endSession(page: Page, playground: Playground): Promise<void> {
+  await page.evaluate(() => document.querySelector('voice-agent')?.end());
+  await waitFor(() => (playground.devServer?.jobs().length === 0 ? true : undefined), {
+    timeoutMs: 20_000,
+    what: "the agent's job to end after the page hung up",
+  });
+}
