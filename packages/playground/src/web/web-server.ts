@@ -27,6 +27,8 @@ export interface WebServerOptions {
   /** When `port` is taken, take a free one instead of failing. */
   fallbackToFreePort?: boolean;
   host?: string;
+  /** Page origins the token service also allows (`ALLOWED_ORIGINS`), e.g. the examples'. */
+  allowedOrigins?: readonly string[];
 }
 
 export interface WebServer {
@@ -120,7 +122,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       apiKey: options.apiKey,
       apiSecret: options.apiSecret,
       agentNames: [options.settings.agentName],
-      allowedOrigins: [origin, `http://localhost:${port}`],
+      allowedOrigins: [origin, `http://localhost:${port}`, ...(options.allowedOrigins ?? [])],
     }).fetch,
   );
   return {
