@@ -3,7 +3,8 @@
 import '@voice-agent/widget';
 import type { VoiceAgentState } from '@voice-agent/widget';
 
-const tokenUrl = import.meta.env.VITE_TOKEN_URL ?? 'http://localhost:8787/token';
+// The token service of `npm start` at the repository root; voice-agent-server listens on 8787.
+const tokenUrl = import.meta.env.VITE_TOKEN_URL ?? 'http://localhost:8080/token';
 
 const app = document.querySelector<HTMLDivElement>('#app');
 if (!app) throw new Error('#app is missing');

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GeminiLiveStandIn } from '@voice-agent/agent/testing';
 import { type DevServer, startDevServer } from '@voice-agent/devserver';
+import { optionsFromEnv } from '@voice-agent/server';
 import { type ExampleBackend, startExampleBackend } from './backend/backend.js';
 import { offlineDemoReactions } from './demo/conversation.js';
 import { startWebServer, type WebServer } from './web/web-server.js';
@@ -150,6 +151,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     });
     stops.push(() => worker.stop());
 
+    // Parsed as the token service's CLI does: pages served elsewhere, such as the examples'.
+    const allowedOrigins =
+      optionsFromEnv({ ALLOWED_ORIGINS: env.ALLOWED_ORIGINS }).allowedOrigins ?? [];
     const web = await startWebServer({
       publicDir: PUBLIC_DIR,
       widgetDir: WIDGET_DIST,
@@ -160,11 +164,14 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       // The example site's login: its cookie tells the token service who the visitor is.
       authorize: backend.accounts.authorize,
       siteRoutes: (request, response, path) => backend.accounts.handle(request, response, path),
+      allowedOrigins,
       ...(options.port === undefined ? {} : { port: options.port }),
       fallbackToFreePort: options.fallbackToFreePort ?? false,
     });
     stops.push(() => web.close());
-    log(`token service on ${web.url}token (allows ${web.url.slice(0, -1)})`);
+    log(
+      `token service on ${web.url}token (allows ${[web.url.slice(0, -1), ...allowedOrigins].join(', ')})`,
+    );
 
     await worker.registered;
     log(`agent worker registered as "${agentName}"`);

@@ -1,5 +1,5 @@
 import { ParticipantInfo_Kind, RoomConfiguration } from '@livekit/protocol';
-import { TokenVerifier } from 'livekit-server-sdk';
+import { type ClaimGrants, TokenVerifier } from 'livekit-server-sdk';
 
 /** Stable codes for every way a token can be refused. */
 export type TokenErrorCode =
@@ -42,28 +42,6 @@ export interface ParticipantGrant {
   roomConfig?: RoomConfiguration;
 }
 
-interface VideoClaims {
-  roomJoin?: boolean;
-  room?: string;
-  canPublish?: boolean;
-  canSubscribe?: boolean;
-  canPublishData?: boolean;
-  canUpdateOwnMetadata?: boolean;
-  hidden?: boolean;
-  agent?: boolean;
-}
-
-interface Claims {
-  iss?: string;
-  sub?: string;
-  name?: string;
-  metadata?: string;
-  attributes?: Record<string, string>;
-  kind?: string;
-  video?: VideoClaims;
-  roomConfig?: unknown;
-}
-
 const KINDS: Record<string, ParticipantInfo_Kind> = {
   standard: ParticipantInfo_Kind.STANDARD,
   agent: ParticipantInfo_Kind.AGENT,
@@ -72,12 +50,15 @@ const KINDS: Record<string, ParticipantInfo_Kind> = {
   sip: ParticipantInfo_Kind.SIP,
 };
 
-/** Reads the issuer (API key) without verifying, to pick the secret to verify with. */
+/**
+ * Reads the issuer (API key) without verifying, to pick the secret to verify with. jose's
+ * `decodeJwt` would do it, but jose is livekit-server-sdk's dependency, not this package's.
+ */
 function unverifiedIssuer(token: string): string {
   const payload = token.split('.')[1];
   if (!payload) throw new TokenError('token_malformed', 'access token is not a JWT');
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ClaimGrants;
     if (typeof claims.iss !== 'string') throw new Error('no issuer');
     return claims.iss;
   } catch {
@@ -86,16 +67,16 @@ function unverifiedIssuer(token: string): string {
 }
 
 /** Verifies signature and expiry against `keys` (API key → secret) and returns the raw claims. */
-export async function verifyClaims(token: string, keys: Record<string, string>): Promise<Claims> {
+export async function verifyClaims(
+  token: string,
+  keys: Record<string, string>,
+): Promise<ClaimGrants> {
   if (!token) throw new TokenError('token_missing', 'no access token');
   const apiKey = unverifiedIssuer(token);
   const secret = keys[apiKey];
   if (secret === undefined) throw new TokenError('unknown_api_key', 'unknown API key');
   try {
-    return {
-      ...((await new TokenVerifier(apiKey, secret).verify(token, 0)) as Claims),
-      iss: apiKey,
-    };
+    return { ...(await new TokenVerifier(apiKey, secret).verify(token, 0)), iss: apiKey };
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ERR_JWT_EXPIRED') throw new TokenError('token_expired', 'access token expired');

@@ -31,6 +31,8 @@ export interface WebServerOptions {
   authorize?: AuthorizeHook;
   /** The site's own routes on the page's origin (its login); returns false when not its path. */
   siteRoutes?: (request: IncomingMessage, response: ServerResponse, path: string) => boolean;
+  /** Page origins the token service also allows (`ALLOWED_ORIGINS`), e.g. the examples'. */
+  allowedOrigins?: readonly string[];
 }
 
 export interface WebServer {
@@ -125,7 +127,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       apiKey: options.apiKey,
       apiSecret: options.apiSecret,
       agentNames: [options.settings.agentName],
-      allowedOrigins: [origin, `http://localhost:${port}`],
+      allowedOrigins: [origin, `http://localhost:${port}`, ...(options.allowedOrigins ?? [])],
       ...(options.authorize ? { authorize: options.authorize } : {}),
     }).fetch,
   );
