@@ -55,6 +55,8 @@ export class ResilientSession extends PluginSessionBase {
   #sinceHandle = new EventList();
   /** Sent since the last completed turn: replayed after a history replay. */
   #sinceTurn = new EventList();
+  /** The last resumable handle, taken as it arrives (the plugin stores it later, locked). */
+  #handle: string | undefined;
   /** A turn completed or a tool was called since the last handle: resuming would lose it. */
   #stale = false;
   #current: GeminiConnection | undefined;
@@ -145,7 +147,7 @@ export class ResilientSession extends PluginSessionBase {
 
   async #run(): Promise<void> {
     while (!this.#closed) {
-      const resume = this.#stale ? undefined : this.sessionResumptionHandle;
+      const resume = this.#stale ? undefined : this.#handle;
       let connection: GeminiConnection;
       try {
         connection = await this.#connect(resume);
@@ -155,7 +157,7 @@ export class ResilientSession extends PluginSessionBase {
         const refused = error instanceof ConnectError && error.close?.code === INVALID_ARGUMENT;
         if (resume && refused) {
           this.#logger.warn('Gemini refused the resumption handle; replaying the history instead');
-          this.sessionResumptionHandle = undefined;
+          this.#handle = undefined;
           continue;
         }
         if (!(await this.#backOff(error))) return;
@@ -170,6 +172,9 @@ export class ResilientSession extends PluginSessionBase {
       await this.#adopt(connection, resume !== undefined);
       const wake = await this.#serve();
       this.#detached = true;
+      // Closed before the next one resumes: Gemini can refuse (1011) a resume while the
+      // connection that issued the handle is still open. What it sends from now on is moot.
+      connection.close();
       if (wake.reason === 'closed') return;
       if (wake.reason === 'lost') {
         this.#logger.warn(wake.close, 'Gemini connection lost; reconnecting');
@@ -305,6 +310,7 @@ export class ResilientSession extends PluginSessionBase {
     this.#answerWatch = undefined;
     const update = message.sessionResumptionUpdate;
     if (update?.resumable && update.newHandle) {
+      this.#handle = update.newHandle;
       this.#sinceHandle = new EventList();
       this.#stale = false;
     }
