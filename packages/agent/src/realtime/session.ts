@@ -70,6 +70,11 @@ export class ResilientSession extends PluginSessionBase {
   #reconnecting = false;
   /** Armed by a request that Gemini must answer; any server message disarms it. */
   #answerWatch: NodeJS.Timeout | undefined;
+  /** The answer whose `toolCall` is being handled: the plugin must not end it there. */
+  #holdGeneration: unknown;
+  /** An answer kept open after its `toolCall`, and the timer that ends it when quiet. */
+  #toolTurn: { _done: boolean } | undefined;
+  #toolTurnTimer: NodeJS.Timeout | undefined;
   /** The current connection is being replaced: nothing more goes to it or comes from it. */
   #detached = false;
 
@@ -136,7 +141,45 @@ export class ResilientSession extends PluginSessionBase {
     this.#checkSwitch();
   }
 
+  /**
+   * The plugin ends the answer at a `toolCall`, so audio after it in the same turn starts a
+   * new answer, and the framework interrupts the first one, tool and all. Here the answer
+   * stays open until `turnComplete`, or until the turn has been quiet for a moment (Gemini
+   * may wait for the tool's result before it completes the turn).
+   */
+  override handleToolCall(toolCall: unknown): void {
+    const generation = this.currentGeneration;
+    this.#holdGeneration = generation;
+    try {
+      super.handleToolCall(toolCall);
+    } finally {
+      this.#holdGeneration = undefined;
+    }
+    if (generation && !generation._done) this.#toolTurn = generation;
+    this.#quietToolTurn();
+  }
+
+  override markCurrentGenerationDone(keepFunctionChannelOpen?: boolean, gen?: unknown): void {
+    if (gen === undefined && this.#holdGeneration === this.currentGeneration) return;
+    super.markCurrentGenerationDone(keepFunctionChannelOpen, gen);
+  }
+
+  /** Ends the held tool turn once nothing more came for `toolTurnQuietMs`. */
+  #quietToolTurn(): void {
+    clearTimeout(this.#toolTurnTimer);
+    const generation = this.#toolTurn;
+    if (!generation || generation._done) return;
+    this.#toolTurnTimer = setTimeout(() => {
+      if (generation === this.currentGeneration && !generation._done) {
+        this.markCurrentGenerationDone();
+      }
+      this.#toolTurn = undefined;
+      this.#checkSwitch();
+    }, this.#options.toolTurnQuietMs);
+  }
+
   override async close(): Promise<void> {
+    clearTimeout(this.#toolTurnTimer);
     this.#closed = true;
     clearTimeout(this.#answerWatch);
     this.#signal({ reason: 'closed' });
@@ -319,7 +362,10 @@ export class ResilientSession extends PluginSessionBase {
       this.#stale = true;
     }
     if (message.toolCall) this.#stale = true;
-    void this.onReceiveMessage(connection.session, message).then(() => this.#checkSwitch());
+    void this.onReceiveMessage(connection.session, message).then(() => {
+      if (this.#toolTurn && !message.toolCall) this.#quietToolTurn();
+      this.#checkSwitch();
+    });
   }
 
   /** Sends what is queued while the current connection is open and not being replaced. */
