@@ -7,12 +7,14 @@ import { cli, ServerOptions } from '@livekit/agents';
 import { ConfigError } from './config/config.js';
 import { loadAgentConfig } from './config/load.js';
 import { guardForkedProcesses } from './lifecycle/fork-guard.js';
+import { DEFAULT_DRAIN_LIMIT_SECONDS, runWorker } from './lifecycle/run-worker.js';
 import { agentName, missingVariables } from './worker/environment.js';
 import { CONFIG_PATH_VARIABLE } from './worker/job.js';
 import { createBaseTools, MissingEnvironmentError } from './worker/session.js';
 
 const USAGE = `Usage: voice-agent-worker <dev|start> [--config <file>] [--log-level <level>]
          [--port <n>] [--host <address>] [--idle-processes <n>] [--load-threshold <x>]
+         [--drain-limit <seconds>] [--metrics-port <n>]
 
   dev              development mode (debug logs, no idle processes, never full)
   start            production mode
@@ -25,6 +27,10 @@ const USAGE = `Usage: voice-agent-worker <dev|start> [--config <file>] [--log-le
                    (default: start min(CPU cores, 4), dev 0)
   --load-threshold CPU load (0-1) at which the worker reports itself full, or "none"
                    (default: start 0.7, dev none)
+  --drain-limit    start: seconds running calls may go on after SIGTERM before the
+                   agent says goodbye and ends them (default 600); then the worker exits 0
+  --metrics-port   start: serve Prometheus metrics (GET /metrics) on this port of
+                   --host, e.g. 9464; 0: any free port (default: no metrics server)
 
 Environment: LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, GOOGLE_API_KEY
 (or GOOGLE_GENAI_USE_VERTEXAI=true with GOOGLE_CLOUD_PROJECT), AGENT_NAME
@@ -48,9 +54,21 @@ interface WorkerCliOptions {
   host?: string;
   idleProcesses?: number;
   loadThreshold?: number;
+  drainLimit?: number;
+  metricsPort?: number;
+  logLevel?: string;
 }
 
-const OPTION_NAMES = ['config', 'port', 'host', 'idle-processes', 'load-threshold'] as const;
+const OPTION_NAMES = [
+  'config',
+  'port',
+  'host',
+  'idle-processes',
+  'load-threshold',
+  'drain-limit',
+  'metrics-port',
+  'log-level',
+] as const;
 type OptionName = (typeof OPTION_NAMES)[number];
 
 function integerOption(name: OptionName, value: string, min: number, max: number): number {
@@ -64,7 +82,10 @@ function integerOption(name: OptionName, value: string, min: number, max: number
 function applyOption(options: WorkerCliOptions, name: OptionName, value: string): void {
   if (name === 'config') options.configPath = value;
   else if (name === 'host') options.host = value;
+  else if (name === 'log-level') options.logLevel = value;
   else if (name === 'port') options.port = integerOption(name, value, 0, 65_535);
+  else if (name === 'metrics-port') options.metricsPort = integerOption(name, value, 0, 65_535);
+  else if (name === 'drain-limit') options.drainLimit = integerOption(name, value, 0, 86_400);
   // At least 1: the framework reads 0 as "its default" (4 in `start`).
   else if (name === 'idle-processes') options.idleProcesses = integerOption(name, value, 1, 64);
   else if (value === 'none') options.loadThreshold = Number.POSITIVE_INFINITY;
@@ -139,28 +160,40 @@ async function main(): Promise<void> {
   }
   // Job processes are forked by the framework and inherit the environment, not our argv.
   process.env[CONFIG_PATH_VARIABLE] = resolve(file);
+  // Job and inference processes end when the worker is gone, even after a kill -9.
+  guardForkedProcesses();
+  const port = cliOptions.port === 0 ? await freePort(host ?? '0.0.0.0') : cliOptions.port;
+  const worker = {
+    ...(port === undefined ? {} : { port }),
+    ...(host === undefined ? {} : { host }),
+    ...(idleProcesses === undefined ? {} : { numIdleProcesses: idleProcesses }),
+    ...(loadThreshold === undefined ? {} : { loadThreshold }),
+    agent: fileURLToPath(new URL('./worker/job.js', import.meta.url)),
+    agentName: agentName(),
+    wsURL: process.env.LIVEKIT_URL,
+    apiKey: process.env.LIVEKIT_API_KEY,
+    apiSecret: process.env.LIVEKIT_API_SECRET,
+  };
+  if (command === 'start') {
+    if (rest.length > 0) fail(`unknown option "${rest[0]}"\n\n${USAGE}`);
+    await runWorker({
+      worker,
+      logLevel: cliOptions.logLevel ?? 'info',
+      drainLimitSeconds: cliOptions.drainLimit ?? DEFAULT_DRAIN_LIMIT_SECONDS,
+      metricsPort: cliOptions.metricsPort,
+      metricsHost: host ?? '0.0.0.0',
+    });
+    return;
+  }
+  const logLevel = cliOptions.logLevel ? ['--log-level', cliOptions.logLevel] : [];
   process.argv = [
     process.argv[0] ?? 'node',
     process.argv[1] ?? 'voice-agent-worker',
     command,
+    ...logLevel,
     ...rest,
   ];
-  // Job and inference processes end when the worker is gone, even after a kill -9.
-  guardForkedProcesses();
-  const port = cliOptions.port === 0 ? await freePort(host ?? '0.0.0.0') : cliOptions.port;
-  cli.runApp(
-    new ServerOptions({
-      ...(port === undefined ? {} : { port }),
-      ...(host === undefined ? {} : { host }),
-      ...(idleProcesses === undefined ? {} : { numIdleProcesses: idleProcesses }),
-      ...(loadThreshold === undefined ? {} : { loadThreshold }),
-      agent: fileURLToPath(new URL('./worker/job.js', import.meta.url)),
-      agentName: agentName(),
-      wsURL: process.env.LIVEKIT_URL,
-      apiKey: process.env.LIVEKIT_API_KEY,
-      apiSecret: process.env.LIVEKIT_API_SECRET,
-    }),
-  );
+  cli.runApp(new ServerOptions(worker));
 }
 
 await main();

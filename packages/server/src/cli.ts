@@ -2,6 +2,7 @@
 import { serve } from '@hono/node-server';
 import { optionsFromEnv } from './config/config.js';
 import { TokenServiceConfigError } from './errors/errors.js';
+import { serveTokenMetrics } from './metrics/serve.js';
 import { createTokenService } from './service/service.js';
 
 const DEFAULT_PORT = 8787;
@@ -44,7 +45,9 @@ function start(): void {
     throw error;
   }
 
-  const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
+  // METRICS_PORT: Prometheus counters on their own, non-public port.
+  const withMetrics = serveTokenMetrics(app, env.METRICS_PORT, hostname);
+  const server = serve({ fetch: withMetrics.fetch, port, hostname }, (info) => {
     const host = hostname && hostname !== '0.0.0.0' && hostname !== '::' ? hostname : 'localhost';
     console.log(`voice-agent-server listening on http://${host}:${info.port}`);
   });

@@ -1,16 +1,81 @@
-import type { Room } from '@livekit/rtc-node';
+import type { voice } from '@livekit/agents';
+import type { AudioFrame, Room } from '@livekit/rtc-node';
+import type { AgentConfig } from '../config/config.js';
+import { reportCall } from '../metrics/call-reporter.js';
 import { announceEnd } from './ending.js';
+import { JobChannelClient, type WorkerNotice } from './job-channel.js';
 import { onWorkerGone } from './orphan-guard.js';
 
+/** What a drained call is asked to say when it reaches the drain limit. */
+export const DRAIN_GOODBYE_INSTRUCTIONS =
+  'The service is restarting and this call has to end now. In one short sentence, tell the ' +
+  'visitor so, invite them to call again in a moment, and say goodbye.';
+/** The longest the goodbye may take before the call ends anyway. */
+const GOODBYE_MAX_MS = 10_000;
+
+let channel: JobChannelClient | undefined;
+let onNotice: (notice: WorkerNotice) => void = () => undefined;
+
+/** This job process's channel to its worker (nothing outside a CLI worker). */
+function jobChannel(): JobChannelClient {
+  channel ??= new JobChannelClient((notice) => onNotice(notice));
+  return channel;
+}
+
 /**
- * Ties one call (its job process) to its worker's life: when the worker is gone, the agent
- * tells the visitor's page (`voice-agent.end` = `worker-lost`) and leaves the room, and the
- * orphan guard ends the process.
+ * Reports a reconnection of the Gemini Live session to the worker's metrics
+ * (`voice_agent_gemini_reconnects_total{cause}`), e.g. `go_away`, `deadline`, `error_1011`.
  */
-export function superviseJob(room: Room): void {
+export function reportGeminiReconnect(cause: string): void {
+  jobChannel().send({ type: 'gemini-reconnect', cause });
+}
+
+export interface SupervisedCall {
+  room: Room;
+  session: voice.AgentSession;
+  config: AgentConfig;
+  preConnectFrames: Promise<AudioFrame[]>;
+}
+
+/**
+ * Ties one call (its job process) to its worker: the call's events go to the worker's
+ * metrics; when the worker drains, the call goes on until the drain deadline, then says
+ * goodbye and ends (`voice-agent.end` = `drain-limit`); when the worker is gone, the agent
+ * tells the page (`worker-lost`) and leaves, and the orphan guard ends the process.
+ */
+export function superviseJob({ room, session, config, preConnectFrames }: SupervisedCall): void {
+  reportCall(jobChannel(), session, config, preConnectFrames);
+  let drainTimer: NodeJS.Timeout | undefined;
+  onNotice = (notice) => {
+    if (notice.type !== 'drain' || drainTimer) return;
+    drainTimer = setTimeout(
+      () => void endForDrain(room, session),
+      Math.max(0, notice.deadline - Date.now()),
+    );
+  };
   onWorkerGone(async () => {
     const local = room.localParticipant;
     if (local) await announceEnd(local, 'worker-lost');
     await room.disconnect();
   });
+}
+
+async function endForDrain(room: Room, session: voice.AgentSession): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const goodbye = session.generateReply({ instructions: DRAIN_GOODBYE_INSTRUCTIONS });
+    await Promise.race([
+      goodbye.waitForPlayout(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, GOODBYE_MAX_MS);
+      }),
+    ]);
+  } catch {
+    // the session may already be closing; the call still ends
+  } finally {
+    clearTimeout(timer);
+  }
+  const local = room.localParticipant;
+  if (local) await announceEnd(local, 'drain-limit');
+  await session.close();
 }

@@ -82,7 +82,7 @@ async function entry(ctx: JobContext): Promise<void> {
   session.on(voice.AgentSessionEventTypes.Close, () => {
     void modelStatus.settled().then(() => ctx.shutdown('session closed'));
   });
-  superviseJob(room);
+  superviseJob({ room, session, config, preConnectFrames: preConnect.frames });
   // The greeting goes first; what the visitor said before and during it follows, in order.
   let greeted: () => void = () => undefined;
   const greeting = new Promise<void>((resolve) => {
