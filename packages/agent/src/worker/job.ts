@@ -54,7 +54,7 @@ async function entry(ctx: JobContext): Promise<void> {
   // The page that declared the tools is the one that runs them.
   let visitor: string | undefined;
   const transport = new LiveKitRpcTransport(local, () => visitor);
-  const { session, agent, tools, greet } = createVoiceAgentSession(
+  const { session, agent, tools, greet, toolsApplied } = createVoiceAgentSession(
     config,
     agentEnvironment(),
     transport,
@@ -88,7 +88,9 @@ async function entry(ctx: JobContext): Promise<void> {
     },
     outputOptions: { transcriptionEnabled: config.transcription },
   });
-  await afterSpeech(session, () => greet()).finally(greeted);
+  await afterSpeech(session, () => greet())
+    .then(toolsApplied)
+    .finally(greeted);
 }
 
 export default defineAgent({ entry });
