@@ -13,7 +13,7 @@ import { type BenchResults, report } from './report.js';
 import { onInterrupt, stopEverythingOnSignals } from './run/cleanup.js';
 import { withinLimit } from './run/limits.js';
 import { elapsed, progress } from './run/progress.js';
-import { type Outcome, runSection } from './run/section.js';
+import { type Outcome, runSection, setRunBudget } from './run/section.js';
 import { widgetSizes } from './sizes.js';
 import { tokenRatio } from './token-ratio.js';
 import { benchReactions, TURN_PERIOD_MS, voiceRounds } from './voice.js';
@@ -34,7 +34,9 @@ const VOICE_TURNS = 12;
 const CONNECT_SESSIONS = 3;
 const CONNECT_DEV_MODE_SESSIONS = 2;
 const CAPACITY_LEVELS = [1, 2, 4, 8];
-/** Time limits per section: together under 10 minutes, with the stack's start-up. */
+/** The whole run, start-up and cleanup included, stays under 10 minutes. */
+const RUN_BUDGET_MS = 570_000;
+/** Time limits per section; the run's budget cuts the later ones if earlier ones ran long. */
 const LIMITS_MS: Record<Section | 'connectDevMode', number> = {
   voice: 240_000,
   connect: 90_000,
@@ -110,7 +112,7 @@ async function browserSections(results: BenchResults, wanted: Set<string>): Prom
   progress('starting the playground and Chromium');
   let stack: BrowserStack;
   try {
-    stack = await withinLimit(startBrowserStack(), 90_000, 'starting the playground');
+    stack = await withinLimit(startBrowserStack(), 60_000, 'starting the playground');
   } catch (error) {
     const reason = `the stack did not start: ${(error as Error).message}`;
     for (const section of ['voice', 'connect'] as const) {
@@ -157,6 +159,7 @@ function failedBeforeStart(section: string, reason: string): Outcome<never> {
 
 async function main(): Promise<number> {
   stopEverythingOnSignals();
+  setRunBudget(RUN_BUDGET_MS);
   // The bench's own rtc-node participants (capacity): no debug lines in its output.
   setRtcNodeLogLevel('info');
   const loadAtStart = loadavg();
