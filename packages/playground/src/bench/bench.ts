@@ -53,11 +53,14 @@ interface BrowserStack {
   newPage(): Promise<Page>;
   standInUrl: string;
   answeredAt: number[];
+  /** The agent worker's last warnings and errors. */
+  agentWarnings: string[];
   close(): Promise<void>;
 }
 
 async function startBrowserStack(): Promise<BrowserStack> {
   const { reactions, answeredAt } = benchReactions();
+  const agentWarnings: string[] = [];
   const standIn = await GeminiLiveStandIn.start({ reactions });
   const closers: (() => Promise<void>)[] = [() => standIn.close()];
   const close = async () => {
@@ -72,7 +75,12 @@ async function startBrowserStack(): Promise<BrowserStack> {
         GOOGLE_API_KEY: 'bench',
         GOOGLE_GEMINI_BASE_URL: standIn.baseUrl,
       },
-      log: () => {},
+      // Kept (the last few) so that a failed section can say what the agent worker warned of.
+      log: (line) => {
+        if (!/^\[agent\] (warn|error|fatal)/.test(line)) return;
+        agentWarnings.push(line.slice(0, 300));
+        agentWarnings.splice(0, agentWarnings.length - 5);
+      },
     });
     closers.push(() => playground.close());
     const microphone = await makeToneWav({
@@ -95,6 +103,7 @@ async function startBrowserStack(): Promise<BrowserStack> {
       newPage: () => browser.context.newPage(),
       standInUrl: standIn.baseUrl,
       answeredAt,
+      agentWarnings,
       close: async () => {
         await close();
         forget();
@@ -144,6 +153,10 @@ async function browserSections(results: BenchResults, wanted: Set<string>): Prom
             stack.standInUrl,
           ),
       );
+    }
+    const failed = [results.voice, results.connect, results.connectDevMode].some((o) => o && !o.ok);
+    if (failed && stack.agentWarnings.length > 0) {
+      progress(`the agent worker's last warnings:\n  ${stack.agentWarnings.join('\n  ')}`);
     }
   } finally {
     progress('stopping the playground and Chromium');

@@ -100,7 +100,7 @@ function voiceSection({ voice }: BenchResults): string {
     "on both sides, one hop plus the receiver's jitter buffer). A round with no session, n = 0 or",
     'most tones unanswered fails the section.',
     '',
-    voice.value ? voiceTable(voice.value) : '',
+    voice.value && voice.value.length > 0 ? voiceTable(voice.value) : '',
     '',
     failureNote(voice),
   ].join('\n');
