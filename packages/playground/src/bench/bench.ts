@@ -120,9 +120,15 @@ async function startBrowserStack(): Promise<BrowserStack> {
 async function browserSections(results: BenchResults, wanted: Set<string>): Promise<void> {
   progress('starting the playground and Chromium');
   let stack: BrowserStack;
+  const starting = startBrowserStack();
   try {
-    stack = await withinLimit(startBrowserStack(), 60_000, 'starting the playground');
+    stack = await withinLimit(starting, 60_000, 'starting the playground');
   } catch (error) {
+    // If it still comes up, it goes at once: the next sections need the machine.
+    void starting.then(
+      (late) => late.close(),
+      () => undefined,
+    );
     const reason = `the stack did not start: ${(error as Error).message}`;
     for (const section of ['voice', 'connect'] as const) {
       if (wanted.has(section)) results[section] = failedBeforeStart(section, reason);
