@@ -63,7 +63,7 @@ async function entry(ctx: JobContext): Promise<void> {
   let visitor: string | undefined;
   const transport = new LiveKitRpcTransport(local, () => visitor);
   const modelStatus = new ModelStatusAttribute(local);
-  const { session, agent, tools, greet } = createVoiceAgentSession(
+  const { session, agent, tools, greet, toolsApplied } = createVoiceAgentSession(
     config,
     agentEnvironment(),
     transport,
@@ -104,7 +104,9 @@ async function entry(ctx: JobContext): Promise<void> {
     },
     outputOptions: { transcriptionEnabled: config.transcription },
   });
-  await afterSpeech(session, () => greet()).finally(greeted);
+  await afterSpeech(session, () => greet())
+    .then(toolsApplied)
+    .finally(greeted);
 }
 
 export default defineAgent({ entry });

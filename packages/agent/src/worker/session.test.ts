@@ -258,6 +258,7 @@ describe('voice agent session against the Gemini Live stand-in', () => {
       () => harness?.transcript.includes('assistant: Hello, visitor!'),
       'the greeting in the transcript',
     );
+    await harness.toolsApplied();
     const withTools = await standIn.waitForTools(['get_weather']);
     expect(withTools.connection).toBeGreaterThan(request.connection);
   });

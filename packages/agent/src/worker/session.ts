@@ -87,6 +87,12 @@ export interface VoiceAgentSession {
    * greeting has played out, for the same reason.
    */
   greet(declarationWaitMs?: number): Promise<void>;
+  /**
+   * Resolves once every declaration so far has reached the model (after the greeting, for a
+   * late one). The visitor's held-back audio goes to the model after it: a reconnect for new
+   * tools drops what the Google plugin has queued but not sent.
+   */
+  toolsApplied(): Promise<void>;
 }
 
 /** How long the greeting waits for the page's first client-tool declaration. */
@@ -158,5 +164,8 @@ export function createVoiceAgentSession(
       greeting = undefined;
     });
   };
-  return { session, agent, tools, greet };
+  const toolsApplied = async () => {
+    await applying;
+  };
+  return { session, agent, tools, greet, toolsApplied };
 }

@@ -13,7 +13,7 @@ import { type BenchResults, report } from './report.js';
 import { onInterrupt, stopEverythingOnSignals } from './run/cleanup.js';
 import { withinLimit } from './run/limits.js';
 import { elapsed, progress } from './run/progress.js';
-import { type Outcome, runSection } from './run/section.js';
+import { type Outcome, runSection, setRunBudget } from './run/section.js';
 import { widgetSizes } from './sizes.js';
 import { tokenRatio } from './token-ratio.js';
 import { benchReactions, TURN_PERIOD_MS, voiceRounds } from './voice.js';
@@ -34,7 +34,9 @@ const VOICE_TURNS = 12;
 const CONNECT_SESSIONS = 3;
 const CONNECT_DEV_MODE_SESSIONS = 2;
 const CAPACITY_LEVELS = [1, 2, 4, 8];
-/** Time limits per section: together under 10 minutes, with the stack's start-up. */
+/** The whole run, start-up and cleanup included, stays under 10 minutes. */
+const RUN_BUDGET_MS = 570_000;
+/** Time limits per section; the run's budget cuts the later ones if earlier ones ran long. */
 const LIMITS_MS: Record<Section | 'connectDevMode', number> = {
   voice: 240_000,
   connect: 90_000,
@@ -51,11 +53,14 @@ interface BrowserStack {
   newPage(): Promise<Page>;
   standInUrl: string;
   answeredAt: number[];
+  /** The agent worker's last warnings and errors. */
+  agentWarnings: string[];
   close(): Promise<void>;
 }
 
 async function startBrowserStack(): Promise<BrowserStack> {
   const { reactions, answeredAt } = benchReactions();
+  const agentWarnings: string[] = [];
   const standIn = await GeminiLiveStandIn.start({ reactions });
   const closers: (() => Promise<void>)[] = [() => standIn.close()];
   const close = async () => {
@@ -70,7 +75,12 @@ async function startBrowserStack(): Promise<BrowserStack> {
         GOOGLE_API_KEY: 'bench',
         GOOGLE_GEMINI_BASE_URL: standIn.baseUrl,
       },
-      log: () => {},
+      // Kept (the last few) so that a failed section can say what the agent worker warned of.
+      log: (line) => {
+        if (!/^\[agent\] (warn|error|fatal)/.test(line)) return;
+        agentWarnings.push(line.slice(0, 300));
+        agentWarnings.splice(0, agentWarnings.length - 5);
+      },
     });
     closers.push(() => playground.close());
     const microphone = await makeToneWav({
@@ -93,6 +103,7 @@ async function startBrowserStack(): Promise<BrowserStack> {
       newPage: () => browser.context.newPage(),
       standInUrl: standIn.baseUrl,
       answeredAt,
+      agentWarnings,
       close: async () => {
         await close();
         forget();
@@ -109,9 +120,15 @@ async function startBrowserStack(): Promise<BrowserStack> {
 async function browserSections(results: BenchResults, wanted: Set<string>): Promise<void> {
   progress('starting the playground and Chromium');
   let stack: BrowserStack;
+  const starting = startBrowserStack();
   try {
-    stack = await withinLimit(startBrowserStack(), 90_000, 'starting the playground');
+    stack = await withinLimit(starting, 60_000, 'starting the playground');
   } catch (error) {
+    // If it still comes up, it goes at once: the next sections need the machine.
+    void starting.then(
+      (late) => late.close(),
+      () => undefined,
+    );
     const reason = `the stack did not start: ${(error as Error).message}`;
     for (const section of ['voice', 'connect'] as const) {
       if (wanted.has(section)) results[section] = failedBeforeStart(section, reason);
@@ -143,6 +160,10 @@ async function browserSections(results: BenchResults, wanted: Set<string>): Prom
           ),
       );
     }
+    const failed = [results.voice, results.connect, results.connectDevMode].some((o) => o && !o.ok);
+    if (failed && stack.agentWarnings.length > 0) {
+      progress(`the agent worker's last warnings:\n  ${stack.agentWarnings.join('\n  ')}`);
+    }
   } finally {
     progress('stopping the playground and Chromium');
     await stack.close();
@@ -157,6 +178,7 @@ function failedBeforeStart(section: string, reason: string): Outcome<never> {
 
 async function main(): Promise<number> {
   stopEverythingOnSignals();
+  setRunBudget(RUN_BUDGET_MS);
   // The bench's own rtc-node participants (capacity): no debug lines in its output.
   setRtcNodeLogLevel('info');
   const loadAtStart = loadavg();

@@ -22,10 +22,12 @@ const DEV_SERVER_CLI = fileURLToPath(
 const AGENT_NAME = 'capacity-bench';
 const MEASURE_MS = 15_000;
 /** Turns each level measures at least: the first levels' p95 is the baseline, not one turn. */
-const MIN_TURNS = 30;
+const MIN_TURNS = 20;
 const IDLE_BOOT_MS = 10_000;
 /** After the agent listens: its greeting (3 s without the page's declaration) passes. */
 const SETTLE_MS = 4_500;
+/** The dev server's process printing the URL it listens on. */
+const DEV_SERVER_LIMIT_MS = 30_000;
 /** A participant joining its room (signalling, ICE, DTLS, publishing). */
 const JOIN_LIMIT_MS = 15_000;
 /** Every agent of a level dispatched, joined and listening. */
@@ -64,15 +66,19 @@ async function spawnDevServer(
   );
   const kill = () => killGroup(child.pid, 'SIGKILL');
   process.once('exit', kill);
+  let timer: NodeJS.Timeout | undefined;
   const url = await new Promise<string>((resolve, reject) => {
-    setTimeout(() => reject(new Error('the dev server printed no URL within 15 s')), 15_000);
+    timer = setTimeout(() => {
+      kill();
+      reject(new Error(`the dev server printed no URL within ${DEV_SERVER_LIMIT_MS / 1000} s`));
+    }, DEV_SERVER_LIMIT_MS);
     child.once('exit', (code) => reject(new Error(`the dev server exited (${code})`)));
     if (!child.stdout) return reject(new Error('no stdout'));
     createInterface({ input: child.stdout }).on('line', (line) => {
       const match = /on (ws:\/\/\S+)/.exec(line);
       if (match?.[1]) resolve(match[1]);
     });
-  });
+  }).finally(() => clearTimeout(timer));
   return {
     child,
     url,

@@ -1,13 +1,13 @@
 import { cpus, loadavg, release } from 'node:os';
-import { type CapacityResult, doublingLevel } from './capacity.js';
+import type { CapacityResult } from './capacity.js';
 import type { ConnectRounds } from './connect.js';
+import { capacitySection } from './report-capacity.js';
 import { alignTables, failureNote, header, p, row, verdict } from './report-table.js';
 import { voiceTable } from './report-voice.js';
 import type { Outcome } from './run/section.js';
 import type { Size } from './sizes.js';
 import { median, percentile } from './stats.js';
 import type { TokenRatio } from './token-ratio.js';
-import type { Usage } from './usage.js';
 import type { VoiceRound } from './voice.js';
 
 /** Whatever sections ran, measured or not. */
@@ -100,79 +100,10 @@ function voiceSection({ voice }: BenchResults): string {
     "on both sides, one hop plus the receiver's jitter buffer). A round with no session, n = 0 or",
     'most tones unanswered fails the section.',
     '',
-    voice.value ? voiceTable(voice.value) : '',
+    voice.value && voice.value.length > 0 ? voiceTable(voice.value) : '',
     '',
     failureNote(voice),
   ].join('\n');
-}
-
-/** CPU, memory, and what each session adds over `idle`: (level − idle) / sessions. */
-function usageCells(usage: Usage, idle: Usage, sessions: number): string[] {
-  const cpu = (usage.cpu - idle.cpu) / sessions;
-  const mb = (usage.rssMb - idle.rssMb) / sessions;
-  return [
-    usage.cpu.toFixed(2),
-    usage.rssMb.toFixed(0),
-    `${cpu.toFixed(3)} cores, ${mb.toFixed(0)} MB`,
-  ];
-}
-
-function capacitySection({ capacity }: BenchResults): string {
-  if (!capacity) return '';
-  const lines = [
-    '## Capacity',
-    '',
-    'Concurrent sessions of headless `@livekit/rtc-node` participants (one room each, a 200 ms',
-    'tone about every 2 s) against one worker (`start`, 2 idle job processes) and one dev server',
-    '(its own process), the stand-in answering each tone. Sessions stay while more join; each',
-    'level is measured over at least 15 s and 30 turns, counting tones that start after the',
-    'agents greeted. One round: the spread is the p50/p95 within a level. CPU in cores (1.00 =',
-    'one core busy); per session = (level − idle) / sessions. The worker figures include its 2',
-    "idle job processes and the framework's inference process (turn detector); the participants",
-    'run in the benchmark process and are not counted. An answer later than one tone period',
-    'counts for the next tone, so under heavy load the tail is understated.',
-  ];
-  const result = capacity.value;
-  if (result) {
-    const { idle, levels } = result;
-    const doubled = doublingLevel(levels);
-    lines.push(
-      '',
-      `Idle: worker ${idle.worker.cpu.toFixed(2)} cores, ${idle.worker.rssMb.toFixed(0)} MB; dev server ${idle.devServer.cpu.toFixed(2)} cores, ${idle.devServer.rssMb.toFixed(0)} MB.`,
-      '',
-      header([
-        'sessions',
-        'answered / tones',
-        'p50',
-        'p95',
-        'worker CPU',
-        'worker MB',
-        'worker per session',
-        'dev server CPU',
-        'dev server MB',
-        'dev server per session',
-      ]),
-      ...levels.map((l) =>
-        row([
-          l.sessions,
-          `${l.delays.length} / ${l.tones}`,
-          p(l.delays, 50),
-          p(l.delays, 95),
-          ...usageCells(l.worker, idle.worker, l.sessions),
-          ...usageCells(l.devServer, idle.devServer, l.sessions),
-        ]),
-      ),
-      '',
-      result.workerFullAt === undefined
-        ? 'The worker never reported itself FULL (it runs with `--load-threshold none`).'
-        : `The worker reported itself FULL at load ${result.workerFullAt}.`,
-      doubled
-        ? `**p95 latency doubles** (against ${levels[0]?.sessions} session${levels[0]?.sessions === 1 ? '' : 's'}) **at ${doubled.sessions} concurrent sessions** on this machine.`
-        : `p95 latency did not double up to ${levels.at(-1)?.sessions} concurrent sessions (the most measured).`,
-    );
-  }
-  lines.push('', failureNote(capacity));
-  return lines.join('\n');
 }
 
 function sizesSection({ sizes }: BenchResults): string {
@@ -234,8 +165,14 @@ function runTable(results: BenchResults): string {
 /** docs/performance.md from the results, with the date, the machine and its load. */
 export function report(results: BenchResults, loadAtStart: number[]): string {
   const cpu = cpus();
-  const sections = [connectSection, voiceSection, capacitySection, sizesSection, tokenSection]
-    .map((section) => section(results).trimEnd())
+  const sections = [
+    connectSection(results),
+    voiceSection(results),
+    capacitySection(results.capacity),
+    sizesSection(results),
+    tokenSection(results),
+  ]
+    .map((section) => section.trimEnd())
     .filter(Boolean);
   return alignTables(`# Performance
 

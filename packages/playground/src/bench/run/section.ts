@@ -30,18 +30,34 @@ export function firstLine(error: unknown): string {
   return (text.split('\n')[0] ?? text).replace(/^page\.evaluate: (Error: )?/, '');
 }
 
+/** When the whole run must be over (`performance.now()` ms): no section runs past it. */
+let runDeadline = Number.POSITIVE_INFINITY;
+
+/** The whole run's budget from now: each section's limit is cut to what is left of it. */
+export function setRunBudget(ms: number): void {
+  runDeadline = performance.now() + ms;
+}
+
 /**
- * Runs one section within `limitMs`, never throwing: a failure becomes an outcome with its
- * reason, and the run goes on to the next section.
+ * Runs one section within `limitMs` (or what is left of the run's budget), never throwing: a
+ * failure becomes an outcome with its reason, and the run goes on to the next section.
  */
 export async function runSection<T>(
   section: string,
-  limitMs: number,
+  ownLimitMs: number,
   measure: () => Promise<T>,
 ): Promise<Outcome<T>> {
   const before = loadavg()[0] ?? 0;
   const started = performance.now();
-  progress(`${section}: starting (limit ${limitMs / 1000} s, load ${before.toFixed(2)})`);
+  const limitMs = Math.floor(Math.min(ownLimitMs, runDeadline - started));
+  if (limitMs <= 0) {
+    const reason = "no time left in the run's budget";
+    progress(`${section}: FAILED: ${reason}`);
+    return { section, ok: false, reason, load: { before, after: before }, seconds: 0 };
+  }
+  progress(
+    `${section}: starting (limit ${Math.round(limitMs / 1000)} s, load ${before.toFixed(2)})`,
+  );
   const finish = () => ({
     section,
     load: { before, after: loadavg()[0] ?? 0 },
