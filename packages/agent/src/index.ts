@@ -58,7 +58,6 @@ export {
   type VerifySignatureOptions,
   verifySignature,
 } from './tools/signature.js';
-export { MODEL_STATUS_ATTRIBUTE } from './worker/model-status.js';
 export {
   type PersonaTarget,
   personaFor,
@@ -74,12 +73,14 @@ export {
   visitorOf,
   visitorOfParticipant,
 } from './visitor/visitor.js';
+export { MODEL_STATUS_ATTRIBUTE } from './worker/model-status.js';
 export {
   type AgentEnvironment,
   createRealtimeModel,
   createVoiceAgentSession,
   MissingEnvironmentError,
   type VoiceAgentSession,
+  type VoiceAgentSessionOptions,
 } from './worker/session.js';
 
 /**

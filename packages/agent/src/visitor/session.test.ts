@@ -70,7 +70,7 @@ async function sessionFor(visitor: Visitor | null) {
     }),
     { googleApiKey: 'test-key', geminiBaseUrl: standIn.baseUrl, toolSecret: SECRET },
     new FunctionClientToolTransport({}),
-    visitor,
+    { visitor },
   );
   await built.session.start({ agent: built.agent });
   const { message } = await standIn.waitForTools(['who_am_i', 'order_status']);

@@ -36,7 +36,12 @@ export async function startHarness(
     resolveAgentConfig({ instructions: 'You are a test agent.', ...config }),
     { googleApiKey: 'test-key', geminiBaseUrl: standIn.baseUrl, toolSecret: TOOL_SECRET },
     new FunctionClientToolTransport(pageTools),
-    { ...resilience, onStatus: (status) => statuses.push({ status, at: Date.now() }) },
+    {
+      resilience: {
+        ...resilience,
+        onStatus: (status) => statuses.push({ status, at: Date.now() }),
+      },
+    },
   );
   const harness: Harness = {
     ...built,

@@ -67,8 +67,10 @@ async function entry(ctx: JobContext): Promise<void> {
     config,
     agentEnvironment(),
     transport,
-    verifiedVisitor,
-    { onStatus: (status) => modelStatus.publish(status) },
+    {
+      visitor: verifiedVisitor,
+      resilience: { onStatus: (status) => modelStatus.publish(status) },
+    },
   );
   room.on(RoomEvent.ParticipantDisconnected, (participant) => {
     if (participant.identity === visitor) visitor = undefined;

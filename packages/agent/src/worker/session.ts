@@ -95,6 +95,17 @@ export interface VoiceAgentSession {
   toolsApplied(): Promise<void>;
 }
 
+/** What a session is built for besides its configuration. */
+export interface VoiceAgentSessionOptions {
+  /**
+   * The verified visitor (`null`: anonymous): it fills the persona's `{{visitor.…}}`
+   * placeholders and is the session's `userData`, which tools read.
+   */
+  visitor?: Visitor | null;
+  /** Reconnect tuning and the model-status callback of the Gemini session. */
+  resilience?: ModelResilience;
+}
+
 /** How long the greeting waits for the page's first client-tool declaration. */
 export const GREETING_DECLARATION_WAIT_MS = 3_000;
 /** The longest a late declaration waits for the greeting to play out before it is applied. */
@@ -103,15 +114,12 @@ export const GREETING_PLAYOUT_LIMIT_MS = 15_000;
 /**
  * Builds the AgentSession for one room: Gemini Live through the Google plugin, the
  * configured server and HTTP tools, and a registry for the page's client tools.
- * `visitor` is the verified visitor (`null`: anonymous): it fills the persona's
- * `{{visitor.…}}` placeholders and is the session's `userData`, which tools read.
  */
 export function createVoiceAgentSession(
   configured: AgentConfig,
   env: AgentEnvironment,
   transport: ClientToolTransport,
-  visitor: Visitor | null = null,
-  resilience: ModelResilience = {},
+  { visitor = null, resilience = {} }: VoiceAgentSessionOptions = {},
 ): VoiceAgentSession {
   const config = personaFor(configured, visitor);
   const baseTools = createBaseTools(config, env.toolSecret);
