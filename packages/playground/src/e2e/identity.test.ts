@@ -37,9 +37,13 @@ beforeAll(async () => {
 // When a step fails, print the widget's latest events and what the stack logged meanwhile.
 beforeEach(({ onTestFailed }) => {
   const from = stack.logs.length;
+  const receivedFrom = stack.standIn().received.length;
   onTestFailed(async () => {
+    const received = stack.standIn().received.slice(receivedFrom);
     console.error(
       [
+        `the model received: ${received.map((m) => m.kind).join(', ')}`,
+        `its text turns: ${clientTexts(stack.standIn()).slice(-600)}`,
         `widget states: ${(await stateSequence(page)).slice(-8).join(' → ')}`,
         `widget events: ${JSON.stringify((await eventsIn(page)).slice(-6))}`,
         'stack logs during the failed test:',
@@ -62,30 +66,47 @@ async function signIn(customer: string | undefined): Promise<void> {
   }
 }
 
-/** An agent caption that contains `text`, final, seen after event number `from`. */
-async function agentSays(text: string, from: number): Promise<string> {
+/** An agent caption that contains `text` (final, unless `final` is false), after event `from`. */
+async function agentSays(text: string, from: number, final = true): Promise<string> {
   const event = await waitFor(
     async () =>
       (await eventsIn(page, 'voice-agent-transcript'))
         .slice(from)
         .find(
           (e) =>
-            e.detail.role === 'agent' && e.detail.final && String(e.detail.text).includes(text),
+            e.detail.role === 'agent' &&
+            (e.detail.final || !final) &&
+            String(e.detail.text).includes(text),
         ),
-    { timeoutMs: 30_000, intervalMs: 100, what: `the agent saying "${text}"` },
+    { timeoutMs: 60_000, intervalMs: 100, what: `the agent saying "${text}"` },
   );
   return String(event.detail.text);
 }
 
 /**
- * Starts a call and waits for its greeting; returns the greeting caption, the persona the
- * model got and the index of the first caption of the call.
+ * Starts a call and waits for its greeting; returns the greeting the agent asked the model
+ * to say, the persona the model got and the index of the first caption of the call.
  */
 async function call(): Promise<{ greeting: string; instructions: string; from: number }> {
   const from = (await eventsIn(page, 'voice-agent-transcript')).length;
   const setups = stack.standIn().messages('setup').length;
+  const asked = stack.standIn().messages('clientContent').length;
   await page.locator('voice-agent').getByRole('button', { name: 'Talk to our assistant' }).click();
-  const greeting = await agentSays('I am Ada', from);
+  const greeting = await waitFor(
+    () =>
+      stack
+        .standIn()
+        .messages('clientContent')
+        .slice(asked)
+        .flatMap((m) => (m.message.clientContent?.turns ?? []) as { parts?: { text?: string }[] }[])
+        .flatMap((turn) => turn.parts ?? [])
+        .map((part) => /saying exactly: (".*")\s*$/s.exec(part.text ?? '')?.[1])
+        .map((quoted) => (quoted === undefined ? undefined : (JSON.parse(quoted) as string)))
+        .find((text) => text !== undefined),
+    { timeoutMs: 60_000, what: 'the greeting at the model' },
+  );
+  // And the visitor sees it: the caption of the spoken greeting.
+  await agentSays(greeting.slice(0, 40), from, false);
   const setup = stack.standIn().messages('setup').at(setups);
   return {
     greeting,
@@ -104,6 +125,7 @@ async function askForOrder(
   await page.evaluate((t) => document.querySelector('voice-agent')?.sendText(t), text);
   await waitFor(() => (clientTexts(stack.standIn()).includes(text) ? true : undefined), {
     what: 'the question at the model',
+    timeoutMs: 30_000,
   });
   const seen = await waitFor(() => stack.playground.backend.requests.slice(before)[0], {
     what: 'the order_status request at the backend',
