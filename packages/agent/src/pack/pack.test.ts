@@ -60,5 +60,5 @@ describe('the packed package, installed from the registry with no patches', () =
     expect(result.ends[0]).toMatch(/^client /);
     expect(result.ends[1]).toBe('server 1011');
     expect(result.closed).toBe(false);
-  }, 480_000);
+  }, 600_000);
 });

@@ -111,6 +111,10 @@ describe('voice agent session against the Gemini Live stand-in', () => {
     await standIn.waitForTools(['get_time', 'explode']);
     await standIn.play(toolCallTurn({ id: 'boom', name: 'explode' }));
     await standIn.waitFor('toolResponse');
+    // A failure reaches the model as `response.error`, the API's form for it.
+    const [answer] = standIn.toolCalls.find((call) => call.id === 'boom')?.answers ?? [];
+    expect(answer?.output).toBeUndefined();
+    expect(String(answer?.error)).toMatch(/error/i);
     const failure = toolOutputs(harness).get('boom') ?? '';
     expect(failure).toMatch(/error/i);
     expect(failure).not.toContain('hunter2');
