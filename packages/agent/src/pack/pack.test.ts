@@ -33,7 +33,7 @@ describe('the packed package, installed from the registry with no patches', () =
     );
     await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `./${filename}`], {
       cwd: folder,
-      timeout: 300_000,
+      timeout: 420_000,
     });
     // Nothing patched: the framework is the registry's.
     const activity = await readFile(

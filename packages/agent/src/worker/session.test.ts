@@ -198,6 +198,25 @@ describe('voice agent session against the Gemini Live stand-in', () => {
     );
   });
 
+  it('asks for context window compression by default, tuned or off as configured', async () => {
+    harness = await startHarness({});
+    const { message } = await harness.standIn.waitForTools([]);
+    expect(message.setup.contextWindowCompression).toEqual({ slidingWindow: {} });
+    await harness.stop();
+    harness = await startHarness({
+      contextWindowCompression: { triggerTokens: 20_000, targetTokens: 10_000 },
+    });
+    const tuned = await harness.standIn.waitForTools([]);
+    expect(tuned.message.setup.contextWindowCompression).toEqual({
+      triggerTokens: '20000',
+      slidingWindow: { targetTokens: '10000' },
+    });
+    await harness.stop();
+    harness = await startHarness({ contextWindowCompression: false });
+    const off = await harness.standIn.waitForTools([]);
+    expect(off.message.setup.contextWindowCompression).toBeUndefined();
+  });
+
   it('asks Gemini for no transcripts when transcription is off', async () => {
     harness = await startHarness({ transcription: false });
     const { message } = await harness.standIn.waitForTools([]);
