@@ -34,6 +34,10 @@ export interface PluginSession {
   // biome-ignore lint/suspicious/noExplicitAny: the plugin's own loosely typed messages
   handleToolCall(toolCall: any): void;
   isNonBlockingToolBehavior(): boolean;
+  getToolResultsForRealtime(
+    ctx: llm.ChatContext,
+    vertexai: boolean,
+  ): { functionResponses: FunctionResponse[] } | undefined;
   close(): Promise<void>;
   pushAudio(frame: AudioFrame): void;
   emit(event: string, ...args: unknown[]): boolean;
@@ -52,6 +56,14 @@ export interface PluginOptions {
   httpOptions?: Record<string, unknown>;
   connOptions: { timeoutMs: number; maxRetry: number; retryIntervalMs: number };
   toolResponseScheduling?: unknown;
+}
+
+/** One entry of a `toolResponse`, as the plugin builds it. */
+export interface FunctionResponse {
+  id?: string;
+  name?: string;
+  response?: { output?: unknown; error?: unknown };
+  willContinue?: boolean;
 }
 
 /** What the plugin queues for Gemini (its `sendClientEvent` argument). */
@@ -88,6 +100,7 @@ const METHODS = [
   'handleGoAway',
   'handleToolCall',
   'isNonBlockingToolBehavior',
+  'getToolResultsForRealtime',
   'startNewGeneration',
   'handleServerContent',
 ] as const;

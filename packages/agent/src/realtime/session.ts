@@ -1,5 +1,5 @@
 import type { LiveServerMessage } from '@google/genai';
-import { APIConnectionError, log } from '@livekit/agents';
+import { APIConnectionError, type llm, log } from '@livekit/agents';
 import type { realtime } from '@livekit/agents-plugin-google';
 import '../framework/interrupted-tool-calls.js';
 import {
@@ -7,6 +7,7 @@ import {
   assertSessionFields,
   type ClientEvent,
   FrameworkShapeError,
+  type FunctionResponse,
   PluginSessionBase,
 } from '../framework/google-plugin.js';
 import type { OpenCall } from '../framework/interrupted-tool-calls.js';
@@ -114,6 +115,26 @@ export class ResilientSession extends PluginSessionBase {
     }
     this.#outbox.push(event);
     this.#flush();
+  }
+
+  /**
+   * A failed tool reaches Gemini as `response.error`, the form the API defines for a
+   * failure; the plugin sends every result as `response.output`.
+   */
+  override getToolResultsForRealtime(
+    ctx: llm.ChatContext,
+    vertexai: boolean,
+  ): { functionResponses: FunctionResponse[] } | undefined {
+    const results = super.getToolResultsForRealtime(ctx, vertexai);
+    // The plugin builds one response per output item, in order.
+    const outputs = ctx.items.filter((item) => item.type === 'function_call_output');
+    results?.functionResponses.forEach((response, index) => {
+      const output = outputs[index] as llm.FunctionCallOutput | undefined;
+      if (output?.isError && response.response) {
+        response.response = { error: response.response.output };
+      }
+    });
+    return results;
   }
 
   /** The calls Gemini still waits an answer for (the interrupted-turn fix answers them). */

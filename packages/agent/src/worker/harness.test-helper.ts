@@ -65,12 +65,13 @@ export async function startHarness(
   return harness;
 }
 
-/** The `output` of each function response the stand-in received, by call id. */
+/** The `output` (or, for a failure, the `error`) of each function response, by call id. */
 export function toolOutputs(harness: Harness): Map<string, string> {
   const outputs = new Map<string, string>();
   for (const { message } of harness.standIn.messages('toolResponse')) {
     for (const response of message.toolResponse.functionResponses) {
-      outputs.set(response.id, String(response.response.output));
+      const { output, error } = response.response;
+      outputs.set(response.id, String(output ?? error));
     }
   }
   return outputs;

@@ -111,6 +111,10 @@ describe('voice agent session against the Gemini Live stand-in', () => {
     await standIn.waitForTools(['get_time', 'explode']);
     await standIn.play(toolCallTurn({ id: 'boom', name: 'explode' }));
     await standIn.waitFor('toolResponse');
+    // A failure reaches the model as `response.error`, the API's form for it.
+    const [answer] = standIn.toolCalls.find((call) => call.id === 'boom')?.answers ?? [];
+    expect(answer?.output).toBeUndefined();
+    expect(String(answer?.error)).toMatch(/error/i);
     const failure = toolOutputs(harness).get('boom') ?? '';
     expect(failure).toMatch(/error/i);
     expect(failure).not.toContain('hunter2');
@@ -192,6 +196,25 @@ describe('voice agent session against the Gemini Live stand-in', () => {
       () => harness?.transcript.includes('assistant: Welcome to Ada’s shop!'),
       'the greeting in the transcript',
     );
+  });
+
+  it('asks for context window compression by default, tuned or off as configured', async () => {
+    harness = await startHarness({});
+    const { message } = await harness.standIn.waitForTools([]);
+    expect(message.setup.contextWindowCompression).toEqual({ slidingWindow: {} });
+    await harness.stop();
+    harness = await startHarness({
+      contextWindowCompression: { triggerTokens: 20_000, targetTokens: 10_000 },
+    });
+    const tuned = await harness.standIn.waitForTools([]);
+    expect(tuned.message.setup.contextWindowCompression).toEqual({
+      triggerTokens: '20000',
+      slidingWindow: { targetTokens: '10000' },
+    });
+    await harness.stop();
+    harness = await startHarness({ contextWindowCompression: false });
+    const off = await harness.standIn.waitForTools([]);
+    expect(off.message.setup.contextWindowCompression).toBeUndefined();
   });
 
   it('asks Gemini for no transcripts when transcription is off', async () => {
