@@ -13,7 +13,15 @@ export {
   type ServerTools,
 } from './config/config.js';
 export { loadAgentConfig } from './config/load.js';
-export type { ClientToolsConfig, HttpToolConfig, HttpToolInput } from './config/schema.js';
+export type {
+  ClientToolsConfig,
+  ContextWindowCompressionInput,
+  HttpToolConfig,
+  HttpToolInput,
+} from './config/schema.js';
+export { FrameworkShapeError } from './framework/google-plugin.js';
+export { type ModelResilience, ResilientRealtimeModel } from './realtime/model.js';
+export type { ModelStatus } from './realtime/policy.js';
 export {
   type ClientToolDeclaration,
   type ClientToolPolicy,
@@ -49,6 +57,7 @@ export {
   type VerifySignatureOptions,
   verifySignature,
 } from './tools/signature.js';
+export { MODEL_STATUS_ATTRIBUTE } from './worker/model-status.js';
 export {
   type AgentEnvironment,
   createRealtimeModel,

@@ -18,6 +18,8 @@ export interface ResilienceOptions {
   pingIntervalMs: number;
   /** A reply request or tool result with no server message at all for this long: reconnect. */
   answerTimeoutMs: number;
+  /** An answer with a tool call ends at `turnComplete`, or after this long with nothing new. */
+  toolTurnQuietMs: number;
   /** A goAway switch happens this long before Gemini's deadline at the latest. */
   goAwayMarginMs: number;
   /** After an answer, how long a goAway switch waits for a fresh resumption handle. */
@@ -32,6 +34,7 @@ export const DEFAULT_RESILIENCE: Omit<ResilienceOptions, 'onStatus'> = {
   stableMs: 5_000,
   pingIntervalMs: 5_000,
   answerTimeoutMs: 8_000,
+  toolTurnQuietMs: 250,
   goAwayMarginMs: 1_000,
   freshHandleWaitMs: 1_000,
 };

@@ -55,6 +55,8 @@ export class ResilientSession extends PluginSessionBase {
   #sinceHandle = new EventList();
   /** Sent since the last completed turn: replayed after a history replay. */
   #sinceTurn = new EventList();
+  /** The last resumable handle, taken as it arrives (the plugin stores it later, locked). */
+  #handle: string | undefined;
   /** A turn completed or a tool was called since the last handle: resuming would lose it. */
   #stale = false;
   #current: GeminiConnection | undefined;
@@ -68,6 +70,11 @@ export class ResilientSession extends PluginSessionBase {
   #reconnecting = false;
   /** Armed by a request that Gemini must answer; any server message disarms it. */
   #answerWatch: NodeJS.Timeout | undefined;
+  /** The answer whose `toolCall` is being handled: the plugin must not end it there. */
+  #holdGeneration: unknown;
+  /** An answer kept open after its `toolCall`, and the timer that ends it when quiet. */
+  #toolTurn: { _done: boolean } | undefined;
+  #toolTurnTimer: NodeJS.Timeout | undefined;
   /** The current connection is being replaced: nothing more goes to it or comes from it. */
   #detached = false;
 
@@ -134,7 +141,45 @@ export class ResilientSession extends PluginSessionBase {
     this.#checkSwitch();
   }
 
+  /**
+   * The plugin ends the answer at a `toolCall`, so audio after it in the same turn starts a
+   * new answer, and the framework interrupts the first one, tool and all. Here the answer
+   * stays open until `turnComplete`, or until the turn has been quiet for a moment (Gemini
+   * may wait for the tool's result before it completes the turn).
+   */
+  override handleToolCall(toolCall: unknown): void {
+    const generation = this.currentGeneration;
+    this.#holdGeneration = generation;
+    try {
+      super.handleToolCall(toolCall);
+    } finally {
+      this.#holdGeneration = undefined;
+    }
+    if (generation && !generation._done) this.#toolTurn = generation;
+    this.#quietToolTurn();
+  }
+
+  override markCurrentGenerationDone(keepFunctionChannelOpen?: boolean, gen?: unknown): void {
+    if (gen === undefined && this.#holdGeneration === this.currentGeneration) return;
+    super.markCurrentGenerationDone(keepFunctionChannelOpen, gen);
+  }
+
+  /** Ends the held tool turn once nothing more came for `toolTurnQuietMs`. */
+  #quietToolTurn(): void {
+    clearTimeout(this.#toolTurnTimer);
+    const generation = this.#toolTurn;
+    if (!generation || generation._done) return;
+    this.#toolTurnTimer = setTimeout(() => {
+      if (generation === this.currentGeneration && !generation._done) {
+        this.markCurrentGenerationDone();
+      }
+      this.#toolTurn = undefined;
+      this.#checkSwitch();
+    }, this.#options.toolTurnQuietMs);
+  }
+
   override async close(): Promise<void> {
+    clearTimeout(this.#toolTurnTimer);
     this.#closed = true;
     clearTimeout(this.#answerWatch);
     this.#signal({ reason: 'closed' });
@@ -145,7 +190,7 @@ export class ResilientSession extends PluginSessionBase {
 
   async #run(): Promise<void> {
     while (!this.#closed) {
-      const resume = this.#stale ? undefined : this.sessionResumptionHandle;
+      const resume = this.#stale ? undefined : this.#handle;
       let connection: GeminiConnection;
       try {
         connection = await this.#connect(resume);
@@ -155,7 +200,7 @@ export class ResilientSession extends PluginSessionBase {
         const refused = error instanceof ConnectError && error.close?.code === INVALID_ARGUMENT;
         if (resume && refused) {
           this.#logger.warn('Gemini refused the resumption handle; replaying the history instead');
-          this.sessionResumptionHandle = undefined;
+          this.#handle = undefined;
           continue;
         }
         if (!(await this.#backOff(error))) return;
@@ -170,6 +215,9 @@ export class ResilientSession extends PluginSessionBase {
       await this.#adopt(connection, resume !== undefined);
       const wake = await this.#serve();
       this.#detached = true;
+      // Closed before the next one resumes: Gemini can refuse (1011) a resume while the
+      // connection that issued the handle is still open. What it sends from now on is moot.
+      connection.close();
       if (wake.reason === 'closed') return;
       if (wake.reason === 'lost') {
         this.#logger.warn(wake.close, 'Gemini connection lost; reconnecting');
@@ -305,6 +353,7 @@ export class ResilientSession extends PluginSessionBase {
     this.#answerWatch = undefined;
     const update = message.sessionResumptionUpdate;
     if (update?.resumable && update.newHandle) {
+      this.#handle = update.newHandle;
       this.#sinceHandle = new EventList();
       this.#stale = false;
     }
@@ -313,7 +362,10 @@ export class ResilientSession extends PluginSessionBase {
       this.#stale = true;
     }
     if (message.toolCall) this.#stale = true;
-    void this.onReceiveMessage(connection.session, message).then(() => this.#checkSwitch());
+    void this.onReceiveMessage(connection.session, message).then(() => {
+      if (this.#toolTurn && !message.toolCall) this.#quietToolTurn();
+      this.#checkSwitch();
+    });
   }
 
   /** Sends what is queued while the current connection is open and not being replaced. */

@@ -1,6 +1,8 @@
 import { initializeLogger, type llm, voice } from '@livekit/agents';
 import { waitFor } from '@voice-agent/testing';
 import { resolveAgentConfig } from '../config/config.js';
+import type { ModelResilience } from '../realtime/model.js';
+import type { ModelStatus } from '../realtime/policy.js';
 import { GeminiLiveStandIn, type StandInOptions } from '../testing/index.js';
 import { FunctionClientToolTransport, type PageToolHandler } from '../tools/function-transport.js';
 import { createVoiceAgentSession, type VoiceAgentSession } from './session.js';
@@ -15,7 +17,9 @@ export interface Harness extends VoiceAgentSession {
   /** Text of every message the session added to its conversation, as `role: text`. */
   transcript: string[];
   /** Set when the session closed, with the error that closed it, if any. */
-  closed: { error: unknown } | undefined;
+  closed: { error: unknown; at: number } | undefined;
+  /** Every model status the session reported, in order, with when. */
+  statuses: { status: ModelStatus; at: number }[];
   stop(): Promise<void>;
 }
 
@@ -24,18 +28,22 @@ export async function startHarness(
   config: Record<string, unknown>,
   pageTools: Record<string, PageToolHandler> = {},
   standInOptions: StandInOptions = {},
+  resilience: ModelResilience = {},
 ): Promise<Harness> {
   const standIn = await GeminiLiveStandIn.start(standInOptions);
+  const statuses: Harness['statuses'] = [];
   const built = createVoiceAgentSession(
     resolveAgentConfig({ instructions: 'You are a test agent.', ...config }),
     { googleApiKey: 'test-key', geminiBaseUrl: standIn.baseUrl, toolSecret: TOOL_SECRET },
     new FunctionClientToolTransport(pageTools),
+    { ...resilience, onStatus: (status) => statuses.push({ status, at: Date.now() }) },
   );
   const harness: Harness = {
     ...built,
     standIn,
     transcript: [],
     closed: undefined,
+    statuses,
     async stop() {
       await built.session.close();
       await standIn.close();
@@ -46,7 +54,7 @@ export async function startHarness(
     if (item.type === 'message') harness.transcript.push(`${item.role}: ${item.textContent}`);
   });
   built.session.on(voice.AgentSessionEventTypes.Close, (event) => {
-    harness.closed = { error: event.error };
+    harness.closed = { error: event.error, at: Date.now() };
   });
   await built.session.start({ agent: built.agent });
   return harness;
