@@ -11,13 +11,8 @@ import type { VoiceAgentElement } from './voice-agent/voice-agent.js';
 
 export { defineVoiceAgent } from './define/define.js';
 export { ERROR_CODES, VoiceAgentError, type VoiceAgentErrorCode } from './errors/errors.js';
-export { LANGUAGES, type MessageOverrides, type Messages } from './i18n/i18n.js';
-export { STATES, type VoiceAgentState } from './state/state.js';
-export type { TokenCredentials, TokenHeaders } from './token/token.js';
-export type { ClientTool } from './tools/tools.js';
-export type { Speaker, TranscriptSegment } from './transcript/transcript.js';
-export { VERSION } from './version.js';
 export {
+  VOICE_AGENT_EVENT_CLASSES,
   VOICE_AGENT_EVENTS,
   type VoiceAgentConnectedDetail,
   VoiceAgentConnectedEvent,
@@ -36,7 +31,13 @@ export {
   VoiceAgentToolsEvent,
   type VoiceAgentTranscriptDetail,
   VoiceAgentTranscriptEvent,
-} from './voice-agent/events.js';
+} from './events/events.js';
+export { LANGUAGES, type MessageOverrides, type Messages } from './i18n/i18n.js';
+export { STATES, type VoiceAgentState } from './state/state.js';
+export type { TokenCredentials, TokenHeaders } from './token/token.js';
+export type { ClientTool } from './tools/tools.js';
+export type { Speaker, TranscriptSegment } from './transcript/transcript.js';
+export { VERSION } from './version.js';
 export {
   VoiceAgentElement,
   type VoiceAgentPosition,

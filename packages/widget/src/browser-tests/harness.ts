@@ -6,7 +6,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LaunchedBrowser, type LaunchOptions, launchChromium } from '@voice-agent/testing';
 import type { Page } from 'playwright-core';
-import { VOICE_AGENT_EVENTS, type VoiceAgentEvent } from '../voice-agent/events.js';
+import { VOICE_AGENT_EVENTS, type VoiceAgentEvent } from '../events/events.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 

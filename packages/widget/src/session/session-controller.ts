@@ -1,6 +1,7 @@
 import {
   AGENT_STATE_ATTRIBUTE,
   DECLARE_TOOLS_METHOD,
+  type DeclareToolsResponse,
   MODEL_STATUS,
   MODEL_STATUS_ATTRIBUTE,
   TOOL_CALL_METHOD,
@@ -22,15 +23,6 @@ import {
 } from 'livekit-client';
 import { VoiceAgentError } from '../errors/errors.js';
 import {
-  type AgentStatus,
-  isActive,
-  nextState,
-  type SessionEvent,
-  type VoiceAgentState,
-} from '../state/state.js';
-import { fetchConnectionDetails, TOKEN_CREDENTIALS } from '../token/token.js';
-import { speakerOf, TranscriptLog, TranscriptStream } from '../transcript/transcript.js';
-import {
   VoiceAgentConnectedEvent,
   type VoiceAgentEndedDetail,
   VoiceAgentEndedEvent,
@@ -39,7 +31,16 @@ import {
   VoiceAgentToolCallEvent,
   VoiceAgentToolsEvent,
   VoiceAgentTranscriptEvent,
-} from '../voice-agent/events.js';
+} from '../events/events.js';
+import {
+  type AgentStatus,
+  isActive,
+  nextState,
+  type SessionEvent,
+  type VoiceAgentState,
+} from '../state/state.js';
+import { fetchConnectionDetails, TOKEN_CREDENTIALS } from '../token/token.js';
+import { speakerOf, TranscriptLog, TranscriptStream } from '../transcript/transcript.js';
 import { LevelMeter } from './levels.js';
 import { connectionError, microphoneError } from './session-errors.js';
 import type { SessionHost } from './session-host.js';
@@ -289,10 +290,9 @@ export class SessionController implements ReactiveController {
         method: DECLARE_TOOLS_METHOD,
         payload: this.#host.tools.declarationPayload(),
       });
-      const { accepted = [], rejected = [] } = JSON.parse(response) as {
-        accepted?: string[];
-        rejected?: { name: string; code: string; message: string }[];
-      };
+      const { accepted = [], rejected = [] } = JSON.parse(
+        response,
+      ) as Partial<DeclareToolsResponse>;
       for (const { name, code, message } of rejected) {
         console.warn(`<voice-agent>: the agent rejected tool ${name} (${code}): ${message}`);
       }

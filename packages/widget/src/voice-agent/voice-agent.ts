@@ -1,6 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import { VoiceAgentError } from '../errors/errors.js';
+import { VoiceAgentErrorEvent, VoiceAgentStateEvent } from '../events/events.js';
 import {
   isLanguageLoaded,
   loadLanguage,
@@ -14,7 +15,6 @@ import { isActive, type VoiceAgentState } from '../state/state.js';
 import type { TokenCredentials, TokenHeaders } from '../token/token.js';
 import { type ClientTool, PageToolRegistry } from '../tools/tools.js';
 import { VERSION } from '../version.js';
-import { VoiceAgentErrorEvent, VoiceAgentStateEvent } from './events.js';
 import { renderPanel } from './voice-agent.panel.js';
 import { styles } from './voice-agent.styles.js';
 
