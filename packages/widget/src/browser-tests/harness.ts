@@ -61,7 +61,7 @@ export class StaticServer {
 
   /** Paths of the call chunk (livekit-client and the session code) requested so far. */
   sessionChunkRequests(): string[] {
-    return this.requests.filter((path) => /\/chunks\/session-controller-/.test(path));
+    return this.requests.filter((path) => /\/chunks\/call-[A-Za-z0-9_-]+\.js/.test(path));
   }
 
   async stop(): Promise<void> {

@@ -31,7 +31,7 @@ describe('size budgets of the script-tag build', () => {
   it('keeps the loader within 15 KB and everything it can load within 170 KB, gzipped', async () => {
     const loader = await gzipSize(join(DIST, 'voice-agent.js'));
     const chunks = (await readdir(join(DIST, 'chunks'))).filter((name) => name.endsWith('.js'));
-    expect(chunks.some((name) => name.startsWith('session-controller-'))).toBe(true);
+    expect(chunks.some((name) => /^call-[A-Za-z0-9_-]+\.js$/.test(name))).toBe(true);
     let total = loader;
     for (const chunk of chunks) total += await gzipSize(join(DIST, 'chunks', chunk));
     console.info(`loader ${loader} B gzip; loader + all chunks ${total} B gzip`);
@@ -116,7 +116,9 @@ describe('start() before the call code has loaded', () => {
 describe('a call code that does not load', () => {
   it('fails with load_failed instead of hanging', async () => {
     const page = await open('<voice-agent token-url="/token"></voice-agent>');
-    await page.route(/\/chunks\/session-controller-/, (route) => route.abort('connectionrefused'));
+    await page.route(/\/chunks\/call-[A-Za-z0-9_-]+\.js/, (route) =>
+      route.abort('connectionrefused'),
+    );
     const widget = page.locator('voice-agent');
     await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
     const [error] = await waitForEvents(page, 'voice-agent-error');

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserFixture, startBrowser, waitForEvents, widgetPage } from './harness.js';
@@ -106,5 +108,36 @@ describe('credentials and headers of the token request', () => {
     const [error] = await waitForEvents(page, 'voice-agent-error');
     expect(error).toMatchObject({ code: 'invalid_config' });
     expect(seen.length).toBe(before);
+  });
+
+  it('cancels the token request when the call is ended while it is pending', async () => {
+    // A token service that takes the request and never answers; it sees the request go away.
+    const closed: string[] = [];
+    const hanging = createServer((request, response) => {
+      response.setHeader('Access-Control-Allow-Origin', fixture.server.origin);
+      response.setHeader('Access-Control-Allow-Headers', 'content-type');
+      if (request.method === 'OPTIONS') return void response.end();
+      request.socket.once('close', () => closed.push(request.method ?? ''));
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/token`;
+    try {
+      const path = `/hanging-${Math.random().toString(36).slice(2)}.html`;
+      const element = `<voice-agent token-url="${url}"></voice-agent>`;
+      const page = await fixture.open(fixture.server.page(path, widgetPage(element)));
+      const widget = page.locator('voice-agent');
+      await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
+      await waitForEvents(page, 'voice-agent-state');
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
+      expect(closed).toEqual([]);
+      await page.evaluate(() => document.querySelector('voice-agent')?.end());
+      // Well before the request's own 10 s timeout.
+      await expect.poll(() => closed, { timeout: 5_000 }).toEqual(['POST']);
+      expect(await waitForEvents(page, 'voice-agent-ended')).toEqual([{ reason: 'user' }]);
+      expect(await waitForEvents(page, 'voice-agent-error', 0)).toEqual([]);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
   });
 });

@@ -33,8 +33,8 @@ export interface AgentStatus {
   model: string | undefined;
 }
 
-/** What happened to the session; {@link nextState} turns it into the new state. */
-export type SessionEvent =
+/** What happened to the call; {@link nextState} turns it into the new state. */
+export type CallEvent =
   | { type: 'start' }
   | ({ type: 'agent' } & AgentStatus)
   | { type: 'connection-lost' }
@@ -62,8 +62,8 @@ export function stateFromAgentAttribute(value: string | undefined): VoiceAgentSt
   }
 }
 
-/** The state machine of a session: pure, so every transition is unit-tested. */
-export function nextState(current: VoiceAgentState, event: SessionEvent): VoiceAgentState {
+/** The state machine of a call: pure, so every transition is unit-tested. */
+export function nextState(current: VoiceAgentState, event: CallEvent): VoiceAgentState {
   switch (event.type) {
     case 'start':
       return isActive(current) ? current : 'connecting';

@@ -1,7 +1,9 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query } from 'lit/decorators.js';
+import type { Call } from '../call/call.js';
+import type { CallHost } from '../call/call-host.js';
+import { CallState } from '../call/call-state.js';
 import { VoiceAgentError } from '../errors/errors.js';
-import { VoiceAgentErrorEvent, VoiceAgentStateEvent } from '../events/events.js';
 import {
   isLanguageLoaded,
   loadLanguage,
@@ -9,8 +11,6 @@ import {
   type Messages,
   resolveMessages,
 } from '../i18n/i18n.js';
-import type { SessionController } from '../session/session-controller.js';
-import type { SessionHost } from '../session/session-host.js';
 import { isActive, type VoiceAgentState } from '../state/state.js';
 import type { TokenCredentials, TokenHeaders } from '../token/token.js';
 import { type ClientTool, PageToolRegistry } from '../tools/tools.js';
@@ -93,7 +93,7 @@ const microphoneIcon = html`<svg viewBox="0 0 24 24" fill="currentColor" aria-hi
  * @cssprop [--voice-agent-z-index=2147483000] - Stacking order of the floating widget.
  * @cssprop [--voice-agent-shadow=0 12px 32px rgb(0 0 0 / 0.18)] - Launcher and panel shadow.
  */
-export class VoiceAgentElement extends LitElement implements SessionHost {
+export class VoiceAgentElement extends LitElement implements CallHost {
   static override styles = styles;
   /** The widget's version, so a second copy on the page can say which one is defined. */
   static readonly version = VERSION;
@@ -142,6 +142,9 @@ export class VoiceAgentElement extends LitElement implements SessionHost {
   /** The page's client tools; usable before the call code has loaded. */
   readonly tools = new PageToolRegistry();
 
+  /** @internal What the panel shows about the call; the call code reports to it. */
+  readonly call = new CallState(this);
+
   /** @internal Where the session puts the agent's `<audio>` element. */
   @query('.audio') readonly audioContainer!: HTMLElement | null;
   @query('[part~="visualizer"]') private readonly visualizer!: HTMLElement | null;
@@ -149,24 +152,20 @@ export class VoiceAgentElement extends LitElement implements SessionHost {
   @query('[part~="panel"]') private readonly panel!: HTMLElement | null;
   @query('[part~="base"]') private readonly base!: HTMLElement | null;
 
-  #session: SessionController | undefined;
-  #loading: Promise<SessionController> | undefined;
+  #call: Call | undefined;
+  #loading: Promise<Call> | undefined;
   #startPending = false;
   #mutedRequest: boolean | undefined;
-  /** Set when the call code could not be loaded (there is no session to hold the error). */
-  #loadError: VoiceAgentError | undefined;
   #focusedBeforeUpdate: Element | null = null;
 
   /** What the widget is doing now. */
   get state(): VoiceAgentState {
-    if (this.#session) return this.#session.state;
-    if (this.#loadError) return 'error';
-    return this.#startPending ? 'connecting' : 'idle';
+    return this.call.state;
   }
 
   /** Whether the microphone is muted. */
   get muted(): boolean {
-    if (this.#session && isActive(this.#session.state)) return this.#session.muted;
+    if (this.#call && isActive(this.state)) return this.#call.muted;
     return this.#mutedRequest ?? this.startMuted;
   }
 
@@ -181,10 +180,9 @@ export class VoiceAgentElement extends LitElement implements SessionHost {
     void audioContext.resume().catch(() => undefined);
     this.open = true;
     this.#startPending = true;
-    this.#loadError = undefined;
-    this.requestUpdate();
+    this.call.setLoading(true);
     return this.#load().then(
-      (session) => {
+      (call) => {
         if (!this.#startPending) {
           // end() was called while the call code was loading.
           void audioContext.close();
@@ -193,22 +191,14 @@ export class VoiceAgentElement extends LitElement implements SessionHost {
         this.#startPending = false;
         const muted = this.#mutedRequest ?? this.startMuted;
         this.#mutedRequest = undefined;
-        return session.start({ muted, audioContext });
+        return call.start({ muted, audioContext });
       },
       (cause: unknown) => {
         void audioContext.close();
         this.#startPending = false;
-        this.#loadError = new VoiceAgentError('load_failed', 'The call code did not load.', {
-          cause,
-        });
-        this.requestUpdate();
-        // The class's @fires tags document these; a `new` inside dispatchEvent() would add an
-        // unnamed event to the custom-elements manifest.
-        const events = [
-          new VoiceAgentStateEvent({ state: 'error' }),
-          new VoiceAgentErrorEvent({ code: 'load_failed', message: this.#loadError.message }),
-        ];
-        for (const event of events) this.dispatchEvent(event);
+        const error = new VoiceAgentError('load_failed', 'The call code did not load.', { cause });
+        // No call began, so none ends: no voice-agent-ended.
+        this.call.fail(error, { ended: false });
       },
     );
   }
@@ -216,14 +206,14 @@ export class VoiceAgentElement extends LitElement implements SessionHost {
   /** Hangs up; the panel stays open showing "Call ended". */
   async end(): Promise<void> {
     this.#startPending = false;
-    await this.#session?.end();
-    this.requestUpdate();
+    if (this.#call) await this.#call.end();
+    else this.call.end('user');
   }
 
   /** Mutes (`true`, the default) or unmutes the microphone; before a call, for the next one. */
   async mute(on = true): Promise<void> {
-    if (this.#session && isActive(this.#session.state)) {
-      await this.#session.setMuted(on);
+    if (this.#call && isActive(this.state)) {
+      await this.#call.setMuted(on);
       return;
     }
     // No call yet: this is how the next one starts.
@@ -233,8 +223,8 @@ export class VoiceAgentElement extends LitElement implements SessionHost {
 
   /** Sends typed text to the agent. Rejects with `not_connected` when no agent is there. */
   async sendText(text: string): Promise<void> {
-    const session = this.#session ?? (await this.#load());
-    await session.sendText(text);
+    const call = this.#call ?? (await this.#load());
+    await call.sendText(text);
   }
 
   /** Registers (or replaces) a client tool. Throws `invalid_tool` for a bad definition. */
@@ -258,10 +248,10 @@ export class VoiceAgentElement extends LitElement implements SessionHost {
     this.visualizer?.style.setProperty('--mic-level', microphone.toFixed(3));
   }
 
-  #load(): Promise<SessionController> {
-    this.#loading ??= import('../session/session-controller.js').then(({ SessionController }) => {
-      this.#session = new SessionController(this);
-      return this.#session;
+  #load(): Promise<Call> {
+    this.#loading ??= import('../call/call.js').then(({ Call }) => {
+      this.#call = new Call(this);
+      return this.#call;
     });
     return this.#loading;
   }
@@ -325,8 +315,7 @@ export class VoiceAgentElement extends LitElement implements SessionHost {
     const messages = this.#messages();
     const inline = this.position === 'inline';
     const label = this.label || messages.launcher;
-    const session = this.#session;
-    const error = session?.error ?? this.#loadError;
+    const { call } = this;
     return html`<div
       part="base"
       class=${inline ? 'inline' : `floating ${this.position}`}
@@ -357,10 +346,10 @@ export class VoiceAgentElement extends LitElement implements SessionHost {
         hidden: !inline && !this.open,
         closable: !inline,
         muted: this.muted,
-        reconnecting: session?.reconnecting ?? false,
-        error,
-        agentLeft: session?.endedBy === 'agent_left',
-        segments: this.transcript ? (session?.transcript.segments ?? []) : undefined,
+        reconnecting: call.connectionLost,
+        error: call.error,
+        agentLeft: call.endedBy === 'agent_left',
+        segments: this.transcript ? call.transcript.segments : undefined,
         textInput: this.textInput,
         onStart: () => void this.start(),
         onEnd: () => void this.end(),

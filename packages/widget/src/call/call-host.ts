@@ -1,13 +1,15 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { TokenCredentials, TokenHeaders } from '../token/token.js';
 import type { PageToolRegistry } from '../tools/tools.js';
+import type { CallState } from './call-state.js';
 
 /**
- * What the session controller needs from the element. Kept as an interface so the element
- * only imports the controller's type, and the controller (with livekit-client) stays in the
- * lazily loaded chunk.
+ * What the call needs from the element. Kept as an interface so the element only imports the
+ * call's type, and the call (with livekit-client) stays in the lazily loaded chunk.
  */
-export interface SessionHost extends ReactiveControllerHost, HTMLElement {
+export interface CallHost extends ReactiveControllerHost, HTMLElement {
+  /** What the element renders; the call reports to it. */
+  readonly call: CallState;
   tokenUrl: string;
   agentName: string;
   participantName: string;
@@ -15,7 +17,7 @@ export interface SessionHost extends ReactiveControllerHost, HTMLElement {
   tokenHeaders: TokenHeaders | undefined;
   agentTimeout: number;
   readonly tools: PageToolRegistry;
-  /** Where the controller puts the agent's `<audio>` element. */
+  /** Where the call puts the agent's `<audio>` element. */
   readonly audioContainer: HTMLElement | null;
   /** Shows the agent's and the microphone's level, each 0..1, without a re-render. */
   showLevels(agent: number, microphone: number): void;

@@ -1,0 +1,55 @@
+import { Room } from 'livekit-client';
+import type { ConnectionDetails } from '../token/token.js';
+import { connectionError, microphoneError } from './call-errors.js';
+
+/** Reconnect delays; after ~15 s of trying the call fails with `connection_lost` and a retry button. */
+const RECONNECT_DELAYS_MS = [0, 300, 1200, 2700, 4800, 6000];
+
+/**
+ * The call's LiveKit room, not connected yet (handlers are registered on it first).
+ * @param audioContext created in the visitor's click, so playback is unlocked (iOS Safari).
+ */
+export function createRoom(audioContext: AudioContext | undefined): Room {
+  return new Room({
+    audioCaptureDefaults: {
+      echoCancellation: true,
+      noiseSuppression: true,
+      autoGainControl: true,
+    },
+    webAudioMix: audioContext ? { audioContext } : false,
+    // Records the microphone from the click until the agent subscribes, and sends it to the
+    // agent (docs/protocol.md). livekit-client 2.23 reads this flag from the publish
+    // defaults, not from setMicrophoneEnabled's publish options.
+    publishDefaults: { preConnectBuffer: true },
+    reconnectPolicy: {
+      nextRetryDelayInMs: ({ retryCount }) => RECONNECT_DELAYS_MS[retryCount] ?? null,
+    },
+  });
+}
+
+/**
+ * Opens the microphone (unless muted) and connects, at the same time; rejects with a coded
+ * error (`microphone_*` or `connection_failed`).
+ */
+export async function joinRoom(
+  room: Room,
+  details: ConnectionDetails,
+  options: { muted: boolean },
+): Promise<void> {
+  const microphone = options.muted
+    ? Promise.resolve()
+    : room.localParticipant
+        // The pre-connect buffer (publishDefaults) keeps what the visitor says before the
+        // agent is there.
+        .setMicrophoneEnabled(true, undefined, { preConnectBuffer: true })
+        .then(
+          () => undefined,
+          (cause: unknown) => Promise.reject(microphoneError(cause)),
+        );
+  await Promise.all([
+    microphone,
+    room.connect(details.serverUrl, details.participantToken).catch((cause: unknown) => {
+      throw connectionError(cause);
+    }),
+  ]);
+}
