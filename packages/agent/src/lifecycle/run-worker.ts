@@ -65,11 +65,20 @@ export async function runWorker(options: StartOptions): Promise<void> {
     const deadline = Date.now() + options.drainLimitSeconds * 1000;
     logger.info({ signal, drainLimitSeconds: options.drainLimitSeconds }, 'draining');
     channel.broadcast({ type: 'drain', deadline });
+    const limitMs = (options.drainLimitSeconds + GOODBYE_GRACE_SECONDS) * 1000;
+    const stopAt = Date.now() + limitMs;
     try {
-      await server.drain((options.drainLimitSeconds + GOODBYE_GRACE_SECONDS) * 1000);
+      await server.drain(limitMs);
     } catch (error) {
-      logger.warn({ error }, 'calls still running after the drain limit; stopping them');
+      // @livekit/agents 1.9's drain also rejects at once ("runner not started") when an
+      // idle job process is still starting; it is already FULL and refusing jobs then, so
+      // the calls are waited for here.
+      logger.warn({ error }, 'the framework stopped draining; waiting for the calls');
     }
+    while (server.activeJobs.length > 0 && Date.now() < stopAt) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    if (server.activeJobs.length > 0) logger.warn('calls still running; stopping them');
     await server.close();
     channel.close();
     served?.server.close();
