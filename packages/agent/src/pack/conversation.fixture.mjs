@@ -24,7 +24,7 @@ const { session, agent } = createVoiceAgentSession(
   resolveAgentConfig({ instructions: 'You are a test agent.' }),
   { googleApiKey: 'test-key', geminiBaseUrl: standIn.baseUrl },
   new FunctionClientToolTransport({}),
-  { onStatus: (status) => statuses.push(status), backoffMs: () => 100 },
+  { resilience: { onStatus: (status) => statuses.push(status), backoffMs: () => 100 } },
 );
 const transcript = [];
 session.on(voice.AgentSessionEventTypes.ConversationItemAdded, ({ item }) => {

@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
+// Workspace packages the agent depends on, packed beside it (they are not on the registry yet).
+const WORKSPACE_DEPENDENCIES = [fileURLToPath(new URL('../../../protocol', import.meta.url))];
 const FIXTURE = fileURLToPath(new URL('./conversation.fixture.mjs', import.meta.url));
 
 let folder: string | undefined;
@@ -22,16 +24,18 @@ afterAll(async () => {
 describe('the packed package, installed from the registry with no patches', () => {
   it('keeps a conversation through a goAway and a 1011 against the stand-in', async () => {
     folder = await mkdtemp(join(tmpdir(), 'voice-agent-pack-'));
-    const { stdout: packed } = await run('npm', ['pack', '--json', '--pack-destination', folder], {
-      cwd: PACKAGE_DIR,
-      timeout: 60_000,
-    });
-    const [{ filename }] = JSON.parse(packed) as [{ filename: string }];
+    const tarballs: string[] = [];
+    for (const cwd of [...WORKSPACE_DEPENDENCIES, PACKAGE_DIR]) {
+      const pack = ['pack', '--json', '--pack-destination', folder];
+      const { stdout: packed } = await run('npm', pack, { cwd, timeout: 60_000 });
+      const [{ filename }] = JSON.parse(packed) as [{ filename: string }];
+      tarballs.push(`./${filename}`);
+    }
     await writeFile(
       join(folder, 'package.json'),
       JSON.stringify({ name: 'pack-check', private: true, type: 'module' }),
     );
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `./${filename}`], {
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], {
       cwd: folder,
       timeout: 420_000,
     });
