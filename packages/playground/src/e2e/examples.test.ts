@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { personaFor } from '@voice-agent/agent';
 import {
   getFreePort,
   type LaunchedBrowser,
@@ -58,7 +59,9 @@ const logs: string[] = [];
 
 beforeAll(async () => {
   [scriptTagPort, spaPort] = [await getFreePort(), await getFreePort()];
-  greeting = (await import(pathToFileURL(AGENT_CONFIG).href)).default.greeting;
+  // As an anonymous visitor hears it: the persona's {{visitor.…}} placeholders filled in.
+  const configured = (await import(pathToFileURL(AGENT_CONFIG).href)).default;
+  greeting = personaFor({ instructions: '', greeting: configured.greeting }, null).greeting ?? '';
   const allowed = [scriptTagPort, spaPort].map((port) => `http://localhost:${port}`).join(',');
   // One after the other: on a loaded machine the worker's start competes with Chromium's.
   playground = await startPlayground({
