@@ -80,7 +80,9 @@ form.addEventListener('submit', (event) => event.preventDefault());
 const loginForm = document.getElementById('login');
 const accountOutput = document.getElementById('account');
 async function showAccount() {
-  const me = await fetch('/account/me').then((response) => response.json());
+  // A page served without the example site's routes (no login there) has nobody signed in.
+  const response = await fetch('/account/me');
+  const me = response.ok ? await response.json() : null;
   accountOutput.value = me ? `${me.name} (${me.id})` : 'nobody';
 }
 loginForm.addEventListener('submit', async (event) => {

@@ -76,8 +76,8 @@ describe('the playground against your own LiveKit server and Gemini', () => {
       await agentJoined;
       expect(livekit.jobs()).toEqual([expect.objectContaining({ agentName: 'my-concierge' })]);
       // The plugin opens a session, then reconnects with the tools (no page declares any here).
-      const setup = await gemini.waitForTools(['book_table', 'room_rate'], 20_000);
-      expect(declaredTools(setup).sort()).toEqual(['book_table', 'room_rate']);
+      const setup = await gemini.waitForTools(['book_table', 'order_status', 'room_rate'], 20_000);
+      expect(declaredTools(setup).sort()).toEqual(['book_table', 'order_status', 'room_rate']);
       expect(JSON.stringify(setup.message.setup.systemInstruction)).toContain('Ada');
     } finally {
       await room.disconnect();
