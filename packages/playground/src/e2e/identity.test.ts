@@ -189,19 +189,6 @@ describe('the signed-in visitor, end to end', () => {
     expect(said).toContain('ORD-1001-A');
     await hangUp();
   });
-
-  it('gives an anonymous visitor the fallback greeting, and the tool refuses politely', async () => {
-    await signIn(undefined);
-    const { greeting, instructions, from } = await call();
-    expect(greeting).toContain('Hello there, I am Ada');
-    expect(instructions).toContain(
-      'You are talking to a visitor who is not signed in (plan none).',
-    );
-    const { seen, said } = await askForOrder(from, 'I am sorry');
-    expect(seen).toEqual({ path: '/order-status', verdict: 'ok', arguments: {} });
-    expect(said).toContain('Orders can only be looked up for signed-in customers');
-    await hangUp();
-  });
 });
 
 describe('a token service on another origin', () => {
