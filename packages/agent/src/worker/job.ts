@@ -63,7 +63,7 @@ async function entry(ctx: JobContext): Promise<void> {
   let visitor: string | undefined;
   const transport = new LiveKitRpcTransport(local, () => visitor);
   const modelStatus = new ModelStatusAttribute(local);
-  const { session, agent, tools, greet, toolsApplied } = createVoiceAgentSession(
+  const { session, agent, tools, greet } = createVoiceAgentSession(
     config,
     agentEnvironment(),
     transport,
@@ -106,9 +106,7 @@ async function entry(ctx: JobContext): Promise<void> {
     },
     outputOptions: { transcriptionEnabled: config.transcription },
   });
-  await afterSpeech(session, () => greet())
-    .then(toolsApplied)
-    .finally(greeted);
+  await afterSpeech(session, () => greet()).finally(greeted);
 }
 
 export default defineAgent({ entry });
