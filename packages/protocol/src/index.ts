@@ -15,9 +15,12 @@ export {
   type RejectionCode,
   TOOL_CALL_ERRORS,
   TOOL_CALL_METHOD,
+  TOOL_CANCEL_METHOD,
   TOOL_NAME_PATTERN,
   type ToolCallRequest,
   type ToolCallResponse,
+  type ToolCancelReason,
+  type ToolCancelRequest,
   type ToolDeclaration,
 } from './client-tools/client-tools.js';
 export {

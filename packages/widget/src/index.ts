@@ -35,7 +35,8 @@ export {
 export { LANGUAGES, type MessageOverrides, type Messages } from './i18n/i18n.js';
 export { STATES, type VoiceAgentState } from './state/state.js';
 export type { TokenCredentials, TokenHeaders } from './token/token.js';
-export type { ClientTool } from './tools/tools.js';
+export type { ClientTool, ToolCallContext } from './tools/tools.js';
+export { ToolCallCancelledError } from './tools/tools.js';
 export type { Speaker, TranscriptSegment } from './transcript/transcript.js';
 export { VERSION } from './version.js';
 export {

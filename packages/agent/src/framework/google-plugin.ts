@@ -33,6 +33,7 @@ export interface PluginSession {
   handleGoAway(goAway: { timeLeft?: string }): void;
   // biome-ignore lint/suspicious/noExplicitAny: the plugin's own loosely typed messages
   handleToolCall(toolCall: any): void;
+  handleToolCallCancellation(cancellation: { ids?: string[] }): void;
   isNonBlockingToolBehavior(): boolean;
   getToolResultsForRealtime(
     ctx: llm.ChatContext,
@@ -99,6 +100,7 @@ const METHODS = [
   'shouldBlockRealtimeInputForPendingTools',
   'handleGoAway',
   'handleToolCall',
+  'handleToolCallCancellation',
   'isNonBlockingToolBehavior',
   'getToolResultsForRealtime',
   'startNewGeneration',

@@ -25,6 +25,14 @@ export interface ResilienceOptions {
   /** After an answer, how long a goAway switch waits for a fresh resumption handle. */
   freshHandleWaitMs: number;
   onStatus(status: ModelStatus): void;
+  /**
+   * A new connection is made for `cause`: `go_away`, `restart` (new tools or options), or
+   * `error_<close code>` for a connection lost (`error_1006` also for one that stopped
+   * answering). Feeds `voice_agent_gemini_reconnects_total{cause}`.
+   */
+  onReconnect?(cause: string): void;
+  /** Gemini withdrew these calls (`toolCallCancellation`); the plugin only marks them. */
+  onToolCallsCancelled?(callIds: string[]): void;
 }
 
 export const DEFAULT_RESILIENCE: Omit<ResilienceOptions, 'onStatus'> = {

@@ -35,6 +35,18 @@ function parkPluginLoop(model: realtime.RealtimeModel): realtime.RealtimeModel {
   return model;
 }
 
+/** The cause label of a reconnect, for the worker's metrics. */
+function reconnectCause(wake: Exclude<Wake, { reason: 'closed' }>): string {
+  if (wake.reason === 'lost') return `error_${wake.close.code}`;
+  return wake.reason === 'goAway' ? 'go_away' : 'restart';
+}
+
+/** A reply request that adds nothing but a placeholder to the context. */
+const ASK_AGAIN: ClientEvent = {
+  type: 'content',
+  value: { turns: [{ parts: [{ text: '.' }], role: 'user' }], turnComplete: true },
+};
+
 /** Close code of a refused resumption handle (and of other invalid arguments). */
 const INVALID_ARGUMENT = 1007;
 
@@ -60,6 +72,8 @@ export class ResilientSession extends PluginSessionBase {
   #handle: string | undefined;
   /** A turn completed or a tool was called since the last handle: resuming would lose it. */
   #stale = false;
+  /** A reply request or tool result was sent and no answer has started yet. */
+  #unanswered = false;
   #current: GeminiConnection | undefined;
   #currentSince = 0;
   #wake: ((wake: Wake) => void) | undefined;
@@ -196,6 +210,11 @@ export class ResilientSession extends PluginSessionBase {
     this.#quietToolTurn();
   }
 
+  override handleToolCallCancellation(cancellation: { ids?: string[] }): void {
+    super.handleToolCallCancellation(cancellation);
+    this.#options.onToolCallsCancelled?.(cancellation.ids ?? []);
+  }
+
   override markCurrentGenerationDone(keepFunctionChannelOpen?: boolean, gen?: unknown): void {
     if (gen === undefined && this.#holdGeneration === this.currentGeneration) return;
     super.markCurrentGenerationDone(keepFunctionChannelOpen, gen);
@@ -257,6 +276,7 @@ export class ResilientSession extends PluginSessionBase {
       // connection that issued the handle is still open. What it sends from now on is moot.
       connection.close();
       if (wake.reason === 'closed') return;
+      this.#options.onReconnect?.(reconnectCause(wake));
       if (wake.reason === 'lost') {
         this.#logger.warn(wake.close, 'Gemini connection lost; reconnecting');
         this.#setReconnecting();
@@ -327,6 +347,10 @@ export class ResilientSession extends PluginSessionBase {
       let replay: ClientEvent[];
       if (resumed) {
         replay = this.#sinceHandle.take();
+        // The handle can cover a request that was never answered: resuming restores it
+        // without an answer, so ask again, with the placeholder the plugin's own reply
+        // requests carry.
+        if (this.#unanswered && !replay.some(expectsAnswer)) replay.push(ASK_AGAIN);
       } else {
         const [turns] = (await this._chatCtx
           .copy({ excludeFunctionCall: true })
@@ -406,6 +430,8 @@ export class ResilientSession extends PluginSessionBase {
       this.#stale = true;
     }
     if (message.toolCall) this.#stale = true;
+    // Answered only once the turn is complete: one cut off is asked again.
+    if (message.toolCall || message.serverContent?.turnComplete) this.#unanswered = false;
     void this.onReceiveMessage(connection.session, message).then(() => {
       if (this.#toolTurn && !message.toolCall) this.#quietToolTurn();
       this.#checkSwitch();
@@ -420,7 +446,10 @@ export class ResilientSession extends PluginSessionBase {
       if (sendEvent(this, connection.session, event)) {
         this.#sinceHandle.push(event);
         this.#sinceTurn.push(event);
-        if (expectsAnswer(event)) this.#watchForAnswer(connection);
+        if (expectsAnswer(event)) {
+          this.#unanswered = true;
+          this.#watchForAnswer(connection);
+        }
       }
     }
   }

@@ -7,6 +7,7 @@ import {
   startHarness,
   toolOutputs,
 } from '../worker/harness.test-helper.js';
+import type { PageToolHandler } from './function-transport.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -145,5 +146,38 @@ describe('client tools in a session', () => {
       'a turn on the same session',
     );
     expect(standIn.connectionCount).toBe(setup.connection);
+  });
+  it('tells a running page tool when the model withdraws its call or the turn is interrupted', async () => {
+    const aborted: { callId: unknown; reason: unknown }[] = [];
+    const started: unknown[] = [];
+    const waitForAbort: PageToolHandler = (args, { signal }) =>
+      new Promise((resolve) => {
+        started.push(args.n);
+        signal.addEventListener('abort', () => {
+          aborted.push({ callId: args.n, reason: signal.reason });
+          resolve('too late');
+        });
+      });
+    harness = await startHarness(
+      { clientTools: { enabled: true } },
+      { wait_for_page: waitForAbort },
+    );
+    const { standIn, tools, session } = harness;
+    await tools.declare({ version: 1, tools: [declaration('wait_for_page')] });
+    await standIn.waitForTools(['wait_for_page']);
+    // Gemini withdraws the call (toolCallCancellation).
+    await standIn.play(toolCallTurn({ id: 'withdrawn', name: 'wait_for_page', args: { n: 1 } }));
+    await eventually(() => started.length === 1, 'the first call running on the page');
+    await standIn.play([
+      { type: 'raw', message: { toolCallCancellation: { ids: ['withdrawn'] } } },
+    ]);
+    await eventually(() => aborted.length === 1, 'the first call cancelled');
+    expect(aborted[0]).toEqual({ callId: 1, reason: 'cancelled' });
+    // The visitor interrupts the turn while the page's tool runs.
+    await standIn.play(toolCallTurn({ id: 'interrupted', name: 'wait_for_page', args: { n: 2 } }));
+    await eventually(() => started.length === 2, 'the second call running on the page');
+    session.interrupt();
+    await eventually(() => aborted.length === 2, 'the second call cancelled');
+    expect(aborted[1]).toEqual({ callId: 2, reason: 'interrupted' });
   });
 });

@@ -9,6 +9,7 @@ import {
   type RejectionCode,
   type ToolDeclaration,
 } from '@voice-agent/protocol';
+import { callCancellation, type ToolCallCancellations } from './cancellation.js';
 import { ClientToolCallError, type ClientToolTransport } from './client-transport.js';
 
 // The protocol's names and types (@voice-agent/protocol), under the names this package has
@@ -108,19 +109,22 @@ export function validateDeclarations(
 /**
  * Makes the framework tool for an accepted declaration: the model sees the page's name,
  * description and parameters unchanged; a call goes through the transport, and any failure
- * becomes a tool error for the model.
+ * becomes a tool error for the model. A call the turn's interruption or the model
+ * (`cancellations`) cancels stops waiting at once, and the page is told.
  */
 export function createClientTool(
   declaration: ClientToolDeclaration,
   transport: ClientToolTransport,
   timeoutMs: number,
+  cancellations?: ToolCallCancellations,
 ): llm.FunctionTool {
   const { name } = declaration;
   return llm.tool({
     name,
     description: declaration.description,
     parameters: declaration.parameters,
-    execute: async (args: unknown) => {
+    execute: async (args: unknown, { toolCallId, abortSignal }) => {
+      const cancellation = callCancellation(abortSignal, cancellations?.signalFor(toolCallId));
       let timer: NodeJS.Timeout | undefined;
       // The transport should time out by itself; this guard keeps a broken one from hanging.
       const deadline = new Promise<never>((_, reject) => {
@@ -128,16 +132,24 @@ export function createClientTool(
           () => reject(new ClientToolCallError('timeout', 'the page did not answer in time')),
           timeoutMs + 1_000,
         );
+        cancellation.signal.addEventListener('abort', () =>
+          reject(
+            new ClientToolCallError('cancelled', `the call was ${cancellation.signal.reason}`),
+          ),
+        );
       });
       try {
         const argsObject = isPlainObject(args) ? args : {};
-        return await Promise.race([transport.call(name, argsObject, timeoutMs), deadline]);
+        const call = { callId: toolCallId, signal: cancellation.signal };
+        return await Promise.race([transport.call(name, argsObject, timeoutMs, call), deadline]);
       } catch (error) {
         const message =
           error instanceof ClientToolCallError ? `${error.code}: ${error.message}` : 'failed';
         throw new llm.ToolError(`${name} (in the visitor's browser): ${message}`);
       } finally {
         clearTimeout(timer);
+        cancellation.dispose();
+        cancellations?.release(toolCallId);
       }
     },
   });

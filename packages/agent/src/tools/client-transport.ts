@@ -1,9 +1,12 @@
+import { log } from '@livekit/agents';
 import { RpcError } from '@livekit/rtc-node';
 import {
   CLIENT_TOOL_LIMITS,
   TOOL_CALL_ERRORS,
   TOOL_CALL_METHOD,
+  TOOL_CANCEL_METHOD,
   type ToolCallRequest,
+  type ToolCancelRequest,
 } from '@voice-agent/protocol';
 
 // The protocol's names (@voice-agent/protocol), under the names this package has always exported.
@@ -19,7 +22,8 @@ export type ClientToolFailure =
   | 'timeout'
   | 'visitor_gone'
   | 'payload_too_large'
-  | 'transport_error';
+  | 'transport_error'
+  | 'cancelled';
 
 /** A failed client tool call. The message is safe to show to the model. */
 export class ClientToolCallError extends Error {
@@ -32,6 +36,14 @@ export class ClientToolCallError extends Error {
   }
 }
 
+/** Which model call a client tool call answers, and when it is cancelled. */
+export interface ClientToolCall {
+  /** The model's id of the call. */
+  callId: string;
+  /** Aborted, with the `ToolCancelReason` as its reason, when the call is cancelled. */
+  signal: AbortSignal;
+}
+
 /**
  * How the agent reaches the page's tool handlers. The worker uses {@link LiveKitRpcTransport};
  * tests and other runtimes may substitute their own.
@@ -39,9 +51,15 @@ export class ClientToolCallError extends Error {
 export interface ClientToolTransport {
   /**
    * Runs the page's tool and resolves with its result (any JSON value), or rejects with a
-   * {@link ClientToolCallError}. Must settle within about `timeoutMs`.
+   * {@link ClientToolCallError}. Must settle within about `timeoutMs`. When `call`'s signal
+   * aborts, the page is told (its handler's signal aborts).
    */
-  call(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown>;
+  call(
+    name: string,
+    args: Record<string, unknown>,
+    timeoutMs: number,
+    call?: ClientToolCall,
+  ): Promise<unknown>;
 }
 
 /** The part of rtc-node's LocalParticipant the transport needs. */
@@ -53,6 +71,9 @@ export interface RpcCaller {
     responseTimeout?: number;
   }): Promise<string>;
 }
+
+/** How long the page has to acknowledge a cancellation. */
+const CANCEL_TIMEOUT_MS = 5_000;
 
 function failureFromRpcError(error: RpcError): ClientToolCallError {
   switch (error.code) {
@@ -86,8 +107,17 @@ export class LiveKitRpcTransport implements ClientToolTransport {
     private readonly visitorIdentity: () => string | undefined,
   ) {}
 
-  async call(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
-    const request: ToolCallRequest = { name, arguments: args };
+  async call(
+    name: string,
+    args: Record<string, unknown>,
+    timeoutMs: number,
+    call?: ClientToolCall,
+  ): Promise<unknown> {
+    const request: ToolCallRequest = {
+      name,
+      arguments: args,
+      ...(call ? { callId: call.callId } : {}),
+    };
     const payload = JSON.stringify(request);
     if (Buffer.byteLength(payload) > MAX_RPC_PAYLOAD_BYTES) {
       throw new ClientToolCallError('payload_too_large', 'the arguments are larger than 15 KiB');
@@ -97,6 +127,8 @@ export class LiveKitRpcTransport implements ClientToolTransport {
       throw new ClientToolCallError('visitor_gone', 'the visitor has left');
     }
     let response: string;
+    const cancel = () => this.#cancel(destinationIdentity, call);
+    call?.signal.addEventListener('abort', cancel, { once: true });
     try {
       response = await this.participant.performRpc({
         destinationIdentity,
@@ -107,8 +139,26 @@ export class LiveKitRpcTransport implements ClientToolTransport {
     } catch (error) {
       if (error instanceof RpcError) throw failureFromRpcError(error);
       throw new ClientToolCallError('transport_error', 'RPC failed');
+    } finally {
+      call?.signal.removeEventListener('abort', cancel);
     }
     return parseToolCallResponse(response);
+  }
+
+  /** Tells the page (`voice-agent.tool-cancel`); a page that cannot be told is only logged. */
+  #cancel(destinationIdentity: string, call: ClientToolCall | undefined): void {
+    if (!call) return;
+    const request: ToolCancelRequest = { callId: call.callId, reason: call.signal.reason };
+    this.participant
+      .performRpc({
+        destinationIdentity,
+        method: TOOL_CANCEL_METHOD,
+        payload: JSON.stringify(request),
+        responseTimeout: CANCEL_TIMEOUT_MS,
+      })
+      .catch((error: unknown) =>
+        log().warn({ error: String(error), callId: call.callId }, 'could not cancel a page tool'),
+      );
   }
 }
 

@@ -1,7 +1,19 @@
-import { ClientToolCallError, type ClientToolTransport } from './client-transport.js';
+import {
+  type ClientToolCall,
+  ClientToolCallError,
+  type ClientToolTransport,
+} from './client-transport.js';
 
-/** A page-side tool handler, as the host page registers it with the widget. */
-export type PageToolHandler = (args: Record<string, unknown>) => unknown;
+/**
+ * A page-side tool handler, as the host page registers it with the widget: `signal` aborts,
+ * with the `ToolCancelReason`, when the call is cancelled.
+ */
+export type PageToolHandler = (
+  args: Record<string, unknown>,
+  context: { signal: AbortSignal },
+) => unknown;
+
+const NEVER = new AbortController().signal;
 
 /**
  * Runs client tools as in-process functions with the page's semantics (docs/protocol.md,
@@ -11,7 +23,12 @@ export type PageToolHandler = (args: Record<string, unknown>) => unknown;
 export class FunctionClientToolTransport implements ClientToolTransport {
   constructor(private readonly handlers: Record<string, PageToolHandler>) {}
 
-  async call(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
+  async call(
+    name: string,
+    args: Record<string, unknown>,
+    timeoutMs: number,
+    call?: ClientToolCall,
+  ): Promise<unknown> {
     const handler = this.handlers[name];
     if (!handler) throw new ClientToolCallError('unknown_tool', 'the page has no such tool');
     let timer: NodeJS.Timeout | undefined;
@@ -23,7 +40,10 @@ export class FunctionClientToolTransport implements ClientToolTransport {
     });
     let result: unknown;
     try {
-      result = await Promise.race([Promise.resolve().then(() => handler(args)), timeout]);
+      result = await Promise.race([
+        Promise.resolve().then(() => handler(args, { signal: call?.signal ?? NEVER })),
+        timeout,
+      ]);
     } catch (error) {
       if (error instanceof ClientToolCallError) throw error;
       throw new ClientToolCallError('tool_failed', (error as Error).message ?? String(error));

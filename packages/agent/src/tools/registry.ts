@@ -1,4 +1,5 @@
 import { llm, log } from '@livekit/agents';
+import type { ToolCallCancellations } from './cancellation.js';
 import {
   type ClientToolDeclaration,
   type ClientToolPolicy,
@@ -15,6 +16,8 @@ export interface ToolRegistryOptions {
   /** Per-call timeout for client tools. */
   clientTimeoutMs: number;
   transport: ClientToolTransport;
+  /** Calls the model withdrew: a client tool stops waiting for them and tells the page. */
+  cancellations?: ToolCallCancellations;
   /** Hands the complete tool set to the agent (e.g. `agent.updateTools`). */
   apply: (tools: llm.ToolContext) => Promise<void>;
 }
@@ -79,7 +82,12 @@ export class ToolRegistry {
         tool:
           previous?.key === key
             ? previous.tool
-            : createClientTool(declaration, transport, clientTimeoutMs),
+            : createClientTool(
+                declaration,
+                transport,
+                clientTimeoutMs,
+                this.#options.cancellations,
+              ),
       });
     }
     this.#clientTools = next;

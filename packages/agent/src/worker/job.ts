@@ -1,7 +1,7 @@
 import { defineAgent, type JobContext, log, voice } from '@livekit/agents';
 import { RoomEvent, RpcError, type RpcInvocationData } from '@livekit/rtc-node';
 import { loadAgentConfig } from '../config/load.js';
-import { superviseJob } from '../lifecycle/job-lifecycle.js';
+import { reportGeminiReconnect, superviseJob } from '../lifecycle/job-lifecycle.js';
 import { PreConnectAudio } from '../preconnect/buffer.js';
 import { SESSION_PCM_FORMAT } from '../preconnect/decode.js';
 import { afterSpeech } from '../preconnect/greeting.js';
@@ -69,7 +69,10 @@ async function entry(ctx: JobContext): Promise<void> {
     transport,
     {
       visitor: verifiedVisitor,
-      resilience: { onStatus: (status) => modelStatus.publish(status) },
+      resilience: {
+        onStatus: (status) => modelStatus.publish(status),
+        onReconnect: reportGeminiReconnect,
+      },
     },
   );
   room.on(RoomEvent.ParticipantDisconnected, (participant) => {

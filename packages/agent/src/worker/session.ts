@@ -2,6 +2,7 @@ import { llm, voice } from '@livekit/agents';
 import { type AgentConfig, DEFAULT_MODEL, DEFAULT_VERTEX_MODEL } from '../config/config.js';
 import { contextWindowCompressionOf } from '../realtime/compression.js';
 import { type ModelResilience, ResilientRealtimeModel } from '../realtime/model.js';
+import { ToolCallCancellations } from '../tools/cancellation.js';
 import type { ClientToolTransport } from '../tools/client-transport.js';
 import { guardTool } from '../tools/guard.js';
 import { createHttpTool } from '../tools/http-tool.js';
@@ -117,8 +118,15 @@ export function createVoiceAgentSession(
   const baseTools = createBaseTools(config, env.toolSecret);
   const agent = new voice.Agent({ instructions: config.instructions, tools: baseTools });
   const userData: VoiceAgentUserData = { visitor };
+  const cancellations = new ToolCallCancellations();
   const session = new voice.AgentSession({
-    llm: createRealtimeModel(config, env, resilience),
+    llm: createRealtimeModel(config, env, {
+      ...resilience,
+      onToolCallsCancelled: (ids) => {
+        cancellations.cancel(ids);
+        resilience.onToolCallsCancelled?.(ids);
+      },
+    }),
     userData,
   });
   const tools = new ToolRegistry({
@@ -126,6 +134,7 @@ export function createVoiceAgentSession(
     policy: config.clientTools,
     clientTimeoutMs: config.clientTools.timeoutMs,
     transport,
+    cancellations,
     apply: (next) => agent.updateTools(next),
   });
   const greet = async (declarationWaitMs = GREETING_DECLARATION_WAIT_MS) => {

@@ -10,6 +10,9 @@ export const DECLARE_TOOLS_METHOD = 'voice-agent.declare-tools';
 /** RPC method the agent calls on the visitor's page to run one tool. */
 export const TOOL_CALL_METHOD = 'voice-agent.tool-call';
 
+/** RPC method the agent calls on the visitor's page when a running tool call is cancelled. */
+export const TOOL_CANCEL_METHOD = 'voice-agent.tool-cancel';
+
 /** Tool names the model sees: Gemini's function-name rules. */
 export const TOOL_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -80,6 +83,20 @@ export interface DeclareToolsResponse {
 export interface ToolCallRequest {
   name: string;
   arguments: Record<string, unknown>;
+  /** Names the call for a later `voice-agent.tool-cancel`; absent from older agents. */
+  callId?: string;
+}
+
+/**
+ * Why a call was cancelled: `interrupted`, the visitor spoke over the turn that made it;
+ * `cancelled`, the model withdrew the call.
+ */
+export type ToolCancelReason = 'interrupted' | 'cancelled';
+
+/** The `voice-agent.tool-cancel` request; the page answers with an empty payload. */
+export interface ToolCancelRequest {
+  callId: string;
+  reason: ToolCancelReason;
 }
 
 /** The `voice-agent.tool-call` success response (`undefined` is sent as `null`). */

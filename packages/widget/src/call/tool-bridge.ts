@@ -2,6 +2,7 @@ import {
   DECLARE_TOOLS_METHOD,
   type DeclareToolsResponse,
   TOOL_CALL_METHOD,
+  TOOL_CANCEL_METHOD,
 } from '@voice-agent/protocol';
 import { type Room, RpcError, type RpcInvocationData } from 'livekit-client';
 import { VoiceAgentToolCallEvent } from '../events/tool-call.js';
@@ -25,6 +26,10 @@ export class ToolBridge {
     this.#tools = tools;
     this.#events = events;
     room.registerRpcMethod(TOOL_CALL_METHOD, (data) => this.#onToolCall(data));
+    room.registerRpcMethod(TOOL_CANCEL_METHOD, async (data) => {
+      tools.cancel(data.payload);
+      return '';
+    });
   }
 
   /** Whether the set is being declared to an agent. */

@@ -1,7 +1,7 @@
 import { TOOL_CALL_ERRORS } from '@voice-agent/protocol';
 import { describe, expect, it } from 'vitest';
 import { VoiceAgentError } from '../errors/errors.js';
-import { PageToolRegistry } from './tools.js';
+import { PageToolRegistry, ToolCallCancelledError } from './tools.js';
 
 const weather = {
   name: 'get_weather',
@@ -136,5 +136,30 @@ describe('client tools', () => {
     stop();
     registry.register(weather);
     expect(changes).toBe(2);
+  });
+
+  it("aborts the handler's signal when the agent cancels its call, and only that call", async () => {
+    const registry = new PageToolRegistry();
+    const reasons: unknown[] = [];
+    registry.register({
+      name: 'wait',
+      description: 'Waits until cancelled',
+      handler: (_args, { signal }) =>
+        new Promise((resolve) => {
+          signal.addEventListener('abort', () => {
+            reasons.push(signal.reason);
+            resolve('stopped');
+          });
+        }),
+    });
+    const first = registry.call(JSON.stringify({ name: 'wait', arguments: {}, callId: 'a' }));
+    void registry.call(JSON.stringify({ name: 'wait', arguments: {}, callId: 'b' }));
+    registry.cancel(JSON.stringify({ callId: 'unknown', reason: 'cancelled' }));
+    registry.cancel('not json');
+    registry.cancel(JSON.stringify({ callId: 'a', reason: 'cancelled' }));
+    expect(await first).toMatchObject({ ok: true, result: 'stopped' });
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toBeInstanceOf(ToolCallCancelledError);
+    expect(reasons[0]).toMatchObject({ name: 'AbortError', reason: 'cancelled' });
   });
 });

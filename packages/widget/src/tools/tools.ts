@@ -5,6 +5,7 @@ import {
   type DeclareToolsRequest,
   type JsonSchema,
   TOOL_CALL_ERRORS,
+  type ToolCancelReason,
   type ToolDeclaration,
 } from '@voice-agent/protocol';
 import { VoiceAgentError } from '../errors/errors.js';
@@ -17,8 +18,32 @@ export interface ClientTool<Args = Record<string, unknown>> {
   description: string;
   /** JSON Schema of the arguments object (at most 4 KiB as JSON). Default: no arguments. */
   parameters?: JsonSchema;
-  /** Runs with the arguments object; its (awaited) return value is sent back as JSON. */
-  handler: (args: Args) => unknown;
+  /**
+   * Runs with the arguments object; its (awaited) return value is sent back as JSON.
+   * `context.signal` aborts, with a {@link ToolCallCancelledError} as its reason, when the
+   * agent cancels the call (the visitor interrupted the turn, or the model withdrew it).
+   */
+  handler: (args: Args, context: ToolCallContext) => unknown;
+}
+
+/** What a handler gets besides its arguments. */
+export interface ToolCallContext {
+  /** Aborted when the agent cancels the call; its reason is a {@link ToolCallCancelledError}. */
+  signal: AbortSignal;
+}
+
+/** The reason of a cancelled call's signal: why the agent no longer wants its result. */
+export class ToolCallCancelledError extends Error {
+  /**
+   * `interrupted`: the visitor spoke over the turn that made the call; `cancelled`: the model
+   * withdrew the call.
+   */
+  readonly reason: ToolCancelReason;
+  constructor(reason: ToolCancelReason) {
+    super(`The agent cancelled the tool call (${reason}).`);
+    this.name = 'AbortError';
+    this.reason = reason;
+  }
 }
 
 /** How a tool call ended: the RPC answer to send, and what the page's event reports. */
@@ -43,17 +68,38 @@ function validate(tool: ClientTool<never>, count: number, replacing: boolean): T
   return check.declaration;
 }
 
-function parseCall(payload: string): { name: string; arguments: Record<string, unknown> } {
+interface ParsedCall {
+  name: string;
+  arguments: Record<string, unknown>;
+  callId?: string;
+}
+
+function parseCall(payload: string): ParsedCall {
   try {
-    const call = JSON.parse(payload) as { name?: unknown; arguments?: unknown };
+    const call = JSON.parse(payload) as { name?: unknown; arguments?: unknown; callId?: unknown };
     const args = call.arguments ?? {};
     if (typeof call.name === 'string' && typeof args === 'object' && !Array.isArray(args)) {
-      return { name: call.name, arguments: args as Record<string, unknown> };
+      const parsed: ParsedCall = { name: call.name, arguments: args as Record<string, unknown> };
+      if (typeof call.callId === 'string') parsed.callId = call.callId;
+      return parsed;
     }
   } catch {
     // fall through: a malformed call is answered as an unknown tool
   }
   return { name: '', arguments: {} };
+}
+
+function parseCancel(payload: string): { callId: string; reason: ToolCancelReason } | undefined {
+  try {
+    const cancel = JSON.parse(payload) as { callId?: unknown; reason?: unknown };
+    if (typeof cancel.callId !== 'string') return undefined;
+    return {
+      callId: cancel.callId,
+      reason: cancel.reason === 'cancelled' ? 'cancelled' : 'interrupted',
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -63,6 +109,8 @@ function parseCall(payload: string): { name: string; arguments: Record<string, u
 export class PageToolRegistry {
   readonly #tools = new Map<string, { declaration: ToolDeclaration; tool: ClientTool<never> }>();
   readonly #listeners = new Set<() => void>();
+  /** Running calls the agent named, so that it can cancel them. */
+  readonly #running = new Map<string, AbortController>();
 
   /** Adds a tool, or replaces the one with the same name. Throws `invalid_tool`. */
   register<Args>(tool: ClientTool<Args>): void {
@@ -99,18 +147,24 @@ export class PageToolRegistry {
 
   /** Runs the handler a `voice-agent.tool-call` request names and says how it went. */
   async call(payload: string): Promise<ToolCallOutcome> {
-    const { name, arguments: args } = parseCall(payload);
+    const { name, arguments: args, callId } = parseCall(payload);
     const entry = this.#tools.get(name);
     if (!entry) {
       const message = `No client tool named ${JSON.stringify(name)} is registered.`;
       return { ok: false, name, arguments: args, code: TOOL_CALL_ERRORS.unknownTool, message };
     }
     let result: unknown;
+    const controller = new AbortController();
+    if (callId !== undefined) this.#running.set(callId, controller);
     try {
-      result = await entry.tool.handler(args as never);
+      result = await entry.tool.handler(args as never, { signal: controller.signal });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { ok: false, name, arguments: args, code: TOOL_CALL_ERRORS.toolFailed, message };
+    } finally {
+      if (callId !== undefined && this.#running.get(callId) === controller) {
+        this.#running.delete(callId);
+      }
     }
     let response: string | undefined;
     try {
@@ -123,6 +177,18 @@ export class PageToolRegistry {
       return { ok: false, name, arguments: args, code: TOOL_CALL_ERRORS.invalidResult, message };
     }
     return { ok: true, name, arguments: args, result, response };
+  }
+
+  /**
+   * Handles a `voice-agent.tool-cancel` payload: aborts the named call's signal. A call that
+   * already finished (or an unreadable payload) is ignored.
+   */
+  cancel(payload: string): void {
+    const cancel = parseCancel(payload);
+    if (!cancel) return;
+    const controller = this.#running.get(cancel.callId);
+    this.#running.delete(cancel.callId);
+    controller?.abort(new ToolCallCancelledError(cancel.reason));
   }
 
   #changed(): void {
