@@ -15,6 +15,7 @@ import { withinLimit } from './run/limits.js';
 import { elapsed, progress } from './run/progress.js';
 import { type Outcome, runSection, setRunBudget } from './run/section.js';
 import { widgetSizes } from './sizes.js';
+import { switchCost } from './switch.js';
 import { tokenRatio } from './token-ratio.js';
 import { benchReactions, TURN_PERIOD_MS, voiceRounds } from './voice.js';
 
@@ -26,7 +27,7 @@ import { benchReactions, TURN_PERIOD_MS, voiceRounds } from './voice.js';
 // them without writing the file.
 
 const OUTPUT = fileURLToPath(new URL('../../../../docs/performance.md', import.meta.url));
-const SECTIONS = ['connect', 'voice', 'capacity', 'sizes', 'token'] as const;
+const SECTIONS = ['connect', 'voice', 'switch', 'capacity', 'sizes', 'token'] as const;
 type Section = (typeof SECTIONS)[number];
 /** Rounds of each repeated figure: the report shows each round and their median. */
 const ROUNDS = 3;
@@ -34,11 +35,14 @@ const VOICE_TURNS = 12;
 const CONNECT_SESSIONS = 3;
 const CONNECT_DEV_MODE_SESSIONS = 2;
 const CAPACITY_LEVELS = [1, 2, 4, 8];
+/** goAway switches measured (three 3 s turns each). */
+const SWITCHES = 10;
 /** The whole run, start-up and cleanup included, stays under 10 minutes. */
 const RUN_BUDGET_MS = 570_000;
 /** Time limits per section; the run's budget cuts the later ones if earlier ones ran long. */
 const LIMITS_MS: Record<Section | 'connectDevMode', number> = {
   voice: 240_000,
+  switch: 150_000,
   connect: 90_000,
   connectDevMode: 90_000,
   capacity: 200_000,
@@ -196,6 +200,9 @@ async function main(): Promise<number> {
   );
   const results: BenchResults = {};
   if (wanted.has('connect') || wanted.has('voice')) await browserSections(results, wanted);
+  if (wanted.has('switch')) {
+    results.switch = await runSection('switch', LIMITS_MS.switch, () => switchCost(SWITCHES));
+  }
   if (wanted.has('capacity')) {
     results.capacity = await runSection('capacity', LIMITS_MS.capacity, () =>
       measureCapacity(CAPACITY_LEVELS),

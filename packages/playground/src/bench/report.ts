@@ -2,11 +2,13 @@ import { cpus, loadavg, release } from 'node:os';
 import type { CapacityResult } from './capacity.js';
 import type { ConnectRounds } from './connect.js';
 import { capacitySection } from './report-capacity.js';
+import { switchTable } from './report-switch.js';
 import { alignTables, failureNote, header, p, row, verdict } from './report-table.js';
 import { voiceTable } from './report-voice.js';
 import type { Outcome } from './run/section.js';
 import type { Size } from './sizes.js';
 import { median, percentile } from './stats.js';
+import type { SwitchFigures } from './switch.js';
 import type { TokenRatio } from './token-ratio.js';
 import type { VoiceRound } from './voice.js';
 
@@ -15,6 +17,7 @@ export interface BenchResults {
   connect?: Outcome<ConnectRounds>;
   connectDevMode?: Outcome<ConnectRounds>;
   voice?: Outcome<VoiceRound[]>;
+  switch?: Outcome<SwitchFigures>;
   capacity?: Outcome<CapacityResult>;
   sizes?: Outcome<Size[]>;
   token?: Outcome<TokenRatio>;
@@ -106,6 +109,24 @@ function voiceSection({ voice }: BenchResults): string {
   ].join('\n');
 }
 
+function switchSection({ switch: switched }: BenchResults): string {
+  if (!switched) return '';
+  return [
+    '## A Gemini connection switch (goAway)',
+    '',
+    'The real framework, Google plugin and SDK in the bench process with the stand-in: a 300 ms',
+    'tone every 3 s in a microphone; the stand-in answers each with 500 ms of audio, a 200 ms',
+    'pause and 500 ms more. Every third answer has a goAway (20 s left) after its first part:',
+    'the agent moves to a new connection once that answer is over. A speaker that plays in real',
+    'time hears the answers: the delay from the tone to the first audio of an answer, and the',
+    'longest time inside an answer when it had nothing to play.',
+    '',
+    switched.value ? switchTable(switched.value) : '',
+    '',
+    failureNote(switched),
+  ].join('\n');
+}
+
 function sizesSection({ sizes }: BenchResults): string {
   if (!sizes) return '';
   return [
@@ -168,6 +189,7 @@ export function report(results: BenchResults, loadAtStart: number[]): string {
   const sections = [
     connectSection(results),
     voiceSection(results),
+    switchSection(results),
     capacitySection(results.capacity),
     sizesSection(results),
     tokenSection(results),
