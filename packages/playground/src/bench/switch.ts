@@ -1,5 +1,5 @@
 import { ReadableStream } from 'node:stream/web';
-import { voice } from '@livekit/agents';
+import { initializeLogger, voice } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
 import { createRealtimeModel, resolveAgentConfig } from '@voice-agent/agent';
 import { GeminiLiveStandIn, type ServerEvent, tonePcm } from '@voice-agent/agent/testing';
@@ -64,6 +64,8 @@ class ToneMicrophone extends voice.AudioInput {
  * Gemini; a speaker that plays in real time hears the answers.
  */
 export async function switchCost(switches: number): Promise<SwitchFigures> {
+  // The framework's logger writes to stdout, which is the report: only what is fatal.
+  initializeLogger({ pretty: false, level: 'fatal' });
   const kinds: ('plain' | 'spanning' | 'after')[] = [];
   const part = tonePcm({ frequency: 880, durationMs: 500 });
   const answer = (goAway: boolean): ServerEvent[] => [
