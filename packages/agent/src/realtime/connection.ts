@@ -1,5 +1,11 @@
 import { GoogleGenAI, type LiveServerMessage, type Session } from '@google/genai';
-import { FrameworkShapeError } from '../framework/google-plugin.js';
+import {
+  FrameworkShapeError,
+  type PluginOptions,
+  type PluginSession,
+} from '../framework/google-plugin.js';
+import type { ResilienceOptions } from './policy.js';
+import { clientOptionsOf } from './wire.js';
 
 /** Why a connection attempt or a live connection ended. */
 export interface CloseInfo {
@@ -165,6 +171,23 @@ export async function openConnection(options: ConnectionOptions): Promise<Gemini
       }
     },
   };
+}
+
+/** Opens a connection with the plugin session's own setup, resuming with `handle` if given. */
+export function openSessionConnection(
+  session: Pick<PluginSession, 'buildConnectConfig'> & { options: PluginOptions },
+  handle: string | undefined,
+  limits: Pick<ResilienceOptions, 'connectTimeoutMs' | 'pingIntervalMs'>,
+): Promise<GeminiConnection> {
+  const config = session.buildConnectConfig();
+  config.sessionResumption = handle ? { handle } : {};
+  return openConnection({
+    clientOptions: clientOptionsOf(session.options),
+    model: session.options.model,
+    config,
+    connectTimeoutMs: limits.connectTimeoutMs,
+    pingIntervalMs: limits.pingIntervalMs,
+  });
 }
 
 /** Pings every `intervalMs`; a socket that did not answer the previous ping is cut. */

@@ -19,6 +19,7 @@ export type ModelResilience = Partial<Omit<ResilienceOptions, 'onStatus'>> & {
  */
 export class ResilientRealtimeModel extends realtime.RealtimeModel {
   readonly #resilience: ResilienceOptions;
+  #latest: ResilientSession | undefined;
 
   constructor(options: RealtimeModelOptions, resilience: ModelResilience = {}) {
     super(options);
@@ -26,8 +27,15 @@ export class ResilientRealtimeModel extends realtime.RealtimeModel {
   }
 
   override session(): ReturnType<realtime.RealtimeModel['session']> {
-    return new ResilientSession(this, this.#resilience) as unknown as ReturnType<
-      realtime.RealtimeModel['session']
-    >;
+    this.#latest = new ResilientSession(this, this.#resilience);
+    return this.#latest as unknown as ReturnType<realtime.RealtimeModel['session']>;
+  }
+
+  /**
+   * Resolves once the latest session has a current connection and no switch planned (at
+   * once if there is no session): see {@link ResilientSession.settled}.
+   */
+  settled(): Promise<void> {
+    return this.#latest?.settled() ?? Promise.resolve();
   }
 }

@@ -4,13 +4,13 @@ import type { realtime } from '@livekit/agents-plugin-google';
 import { Attempts } from './attempts.js';
 import '../framework/interrupted-tool-calls.js';
 import { type ClientEvent, FrameworkShapeError } from '../framework/google-plugin.js';
-import { ConnectError, type GeminiConnection, openConnection } from './connection.js';
+import { ConnectError, type GeminiConnection, openSessionConnection } from './connection.js';
 import { goAwayDeadline, type ResilienceOptions } from './policy.js';
 import { ReplayState } from './replay-state.js';
 import { SwitchPlan } from './switch-plan.js';
 import { ToolTurnSession } from './tool-turn-session.js';
 import { reconnectCause, WakeSignal } from './wake.js';
-import { clientOptionsOf, sendEvent } from './wire.js';
+import { sendEvent } from './wire.js';
 
 /** Close code of a refused resumption handle (and of other invalid arguments). */
 const INVALID_ARGUMENT = 1007;
@@ -39,6 +39,8 @@ export class ResilientSession extends ToolTurnSession {
   #answerWatch: NodeJS.Timeout | undefined;
   /** The current connection is being replaced: nothing more goes to it or comes from it. */
   #detached = false;
+  /** Waiting for a current connection with no switch planned. */
+  #settledWaiters: (() => void)[] = [];
 
   constructor(model: realtime.RealtimeModel, options: ResilienceOptions) {
     super(model, options);
@@ -49,6 +51,19 @@ export class ResilientSession extends ToolTurnSession {
       options.freshHandleWaitMs,
     );
     void this.#run();
+  }
+
+  /**
+   * Resolves once a connection is current and no switch is planned: a reply requested then
+   * goes out at once (the plugin gives a reply request 5 s to start answering).
+   */
+  settled(): Promise<void> {
+    if (this.#isSettled() || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#settledWaiters.push(resolve));
+  }
+
+  #isSettled(): boolean {
+    return this.#current !== undefined && !this.#detached && !this.#switch.planned;
   }
 
   protected override enqueue(event: ClientEvent): void {
@@ -84,6 +99,7 @@ export class ResilientSession extends ToolTurnSession {
     clearTimeout(this.#answerWatch);
     this.#wake.signal({ reason: 'closed' });
     this.#switch.clear();
+    for (const resolve of this.#settledWaiters.splice(0)) resolve();
     await super.close();
     this.#current?.close();
   }
@@ -94,7 +110,7 @@ export class ResilientSession extends ToolTurnSession {
       const configVersion = this.#configVersion;
       let connection: GeminiConnection;
       try {
-        connection = await this.#connect(resume);
+        connection = await openSessionConnection(this, resume, this.#options);
       } catch (error) {
         if (this.#closed) return;
         if (error instanceof FrameworkShapeError) return this.#attempts.fail(error);
@@ -131,18 +147,6 @@ export class ResilientSession extends ToolTurnSession {
         if (unstable && !(await this.#attempts.backOff(closed, () => this.#closed))) return;
       }
     }
-  }
-
-  async #connect(handle: string | undefined): Promise<GeminiConnection> {
-    const config = this.buildConnectConfig();
-    config.sessionResumption = handle ? { handle } : {};
-    return openConnection({
-      clientOptions: clientOptionsOf(this.options),
-      model: this.options.model,
-      config,
-      connectTimeoutMs: this.#options.connectTimeoutMs,
-      pingIntervalMs: this.#options.pingIntervalMs,
-    });
   }
 
   /** Makes `connection` current: the context goes in once, then what was waiting. */
@@ -189,6 +193,7 @@ export class ResilientSession extends ToolTurnSession {
       },
     });
     this.#flush();
+    if (this.#isSettled()) for (const resolve of this.#settledWaiters.splice(0)) resolve();
   }
 
   #onMessage(connection: GeminiConnection, message: LiveServerMessage): void {

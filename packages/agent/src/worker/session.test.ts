@@ -1,4 +1,5 @@
 import { llm } from '@livekit/agents';
+import { waitFor } from '@voice-agent/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { spokenTurn, toolCallTurn } from '../testing/index.js';
@@ -251,6 +252,30 @@ describe('voice agent session against the Gemini Live stand-in', () => {
       'the greeting in the transcript',
     );
   });
+
+  it('greets once the connection with the page tools is up, even when it takes longer than 5 s', async () => {
+    harness = await startHarness(
+      { greeting: 'Hello, visitor!', clientTools: { enabled: true } },
+      { get_weather: () => 'sunny' },
+      {},
+      { connectTimeoutMs: 6_000 },
+    );
+    const { standIn, tools } = harness;
+    await standIn.waitForTools([]);
+    standIn.react({ on: 'clientTurn', reply: spokenTurn('Hello, visitor!'), times: 1 });
+    // The connection for the page's tools never answers setup: the next one does, 6 s later.
+    standIn.fault({ fault: 'ignoreSetup' });
+    await tools.declare({
+      version: 1,
+      tools: [{ name: 'get_weather', parameters: { type: 'object' } }],
+    });
+    await harness.greet();
+    await standIn.waitForTools(['get_weather'], 10_000);
+    await waitFor(
+      () => (harness?.transcript.includes('assistant: Hello, visitor!') ? true : undefined),
+      { timeoutMs: 5_000, what: 'the greeting in the transcript' },
+    );
+  }, 30_000);
 
   it('a declaration that comes after the greeting started reaches the model after it, without cutting it off', async () => {
     harness = await startHarness(

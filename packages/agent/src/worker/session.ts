@@ -103,6 +103,8 @@ export interface VoiceAgentSessionOptions {
 
 /** How long the greeting waits for the page's first client-tool declaration. */
 export const GREETING_DECLARATION_WAIT_MS = 3_000;
+/** How long the greeting then waits for Gemini's connection to settle (new tools). */
+const GREETING_SETTLE_LIMIT_MS = 10_000;
 
 /**
  * Builds the AgentSession for one room: Gemini Live through the Google plugin, the
@@ -119,16 +121,14 @@ export function createVoiceAgentSession(
   const agent = new voice.Agent({ instructions: config.instructions, tools: baseTools });
   const userData: VoiceAgentUserData = { visitor };
   const cancellations = new ToolCallCancellations();
-  const session = new voice.AgentSession({
-    llm: createRealtimeModel(config, env, {
-      ...resilience,
-      onToolCallsCancelled: (ids) => {
-        cancellations.cancel(ids);
-        resilience.onToolCallsCancelled?.(ids);
-      },
-    }),
-    userData,
+  const model = createRealtimeModel(config, env, {
+    ...resilience,
+    onToolCallsCancelled: (ids) => {
+      cancellations.cancel(ids);
+      resilience.onToolCallsCancelled?.(ids);
+    },
   });
+  const session = new voice.AgentSession({ llm: model, userData });
   const tools = new ToolRegistry({
     baseTools,
     policy: config.clientTools,
@@ -147,6 +147,16 @@ export function createVoiceAgentSession(
       await Promise.race([tools.firstDeclaration, timeout]);
       clearTimeout(timer);
     }
+    // The page's tools move Gemini to a new connection: the request waits for it (at most
+    // as long again), since the plugin gives a reply request 5 s to start answering.
+    let settleTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      model.settled(),
+      new Promise<void>((resolve) => {
+        settleTimer = setTimeout(resolve, GREETING_SETTLE_LIMIT_MS);
+      }),
+    ]);
+    clearTimeout(settleTimer);
     session.generateReply({
       instructions: `Greet the visitor by saying exactly: ${JSON.stringify(config.greeting)}`,
     });
