@@ -182,6 +182,7 @@ export class ResilientSession extends ToolTurnSession {
     // New tools or options came while this one was connecting: nothing has been sent on it
     // yet, so it is replaced at once and what waits goes to the next one.
     if (configVersion !== this.#configVersion) {
+      this.#detached = true;
       this.#wake.signal({ reason: 'restart' });
       return;
     }
