@@ -1,6 +1,6 @@
 import { realtime } from '@livekit/agents-plugin-google';
 import { DEFAULT_RESILIENCE, type ModelStatus, type ResilienceOptions } from './policy.js';
-import { ResilientSession } from './session.js';
+import { ResilientRealtimeSession } from './session.js';
 
 /** Options of the Google plugin's RealtimeModel. */
 export type RealtimeModelOptions = NonNullable<
@@ -14,7 +14,7 @@ export type ModelResilience = Partial<Omit<ResilienceOptions, 'onStatus'>> & {
 
 /**
  * The Google plugin's RealtimeModel whose sessions survive goAway, closes and refused
- * handles ({@link ResilientSession}). `onStatus` hears `reconnecting`, `connected` and
+ * handles ({@link ResilientRealtimeSession}). `onStatus` hears `reconnecting`, `connected` and
  * `failed` from every session of the model.
  */
 export class ResilientRealtimeModel extends realtime.RealtimeModel {
@@ -26,7 +26,7 @@ export class ResilientRealtimeModel extends realtime.RealtimeModel {
   }
 
   override session(): ReturnType<realtime.RealtimeModel['session']> {
-    return new ResilientSession(this, this.#resilience) as unknown as ReturnType<
+    return new ResilientRealtimeSession(this, this.#resilience) as unknown as ReturnType<
       realtime.RealtimeModel['session']
     >;
   }

@@ -48,7 +48,7 @@ type Wake = { reason: 'lost'; close: CloseInfo } | { reason: SwitchReason } | { 
  * or else gets the history (never both), and nothing queued for Gemini is dropped. All turn
  * handling stays the plugin's.
  */
-export class ResilientSession extends PluginSessionBase {
+export class ResilientRealtimeSession extends PluginSessionBase {
   readonly #options: ResilienceOptions;
   readonly #logger = log();
   readonly #outbox = new EventList();

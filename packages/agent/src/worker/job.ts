@@ -8,7 +8,7 @@ import { afterSpeech } from '../preconnect/greeting.js';
 import { prependToSessionInput } from '../preconnect/input.js';
 import { DECLARE_TOOLS_METHOD, DeclarationPayloadError } from '../tools/client-tools.js';
 import { LiveKitRpcTransport } from '../tools/client-transport.js';
-import type { ToolRegistry } from '../tools/registry.js';
+import type { AgentToolSet } from '../tools/tool-set.js';
 import { visitorOfParticipant } from '../visitor/visitor.js';
 import { agentEnvironment } from './environment.js';
 import { ModelStatusAttribute } from './model-status.js';
@@ -19,7 +19,7 @@ export const CONFIG_PATH_VARIABLE = 'VOICE_AGENT_CONFIG';
 
 /** Answers `voice-agent.declare-tools` (docs/protocol.md, section 2). */
 export async function handleDeclaration(
-  tools: ToolRegistry,
+  tools: AgentToolSet,
   data: Pick<RpcInvocationData, 'payload'>,
 ): Promise<string> {
   let payload: unknown;

@@ -5,7 +5,7 @@ import { type ModelResilience, ResilientRealtimeModel } from '../realtime/model.
 import type { ClientToolTransport } from '../tools/client-transport.js';
 import { guardTool } from '../tools/guard.js';
 import { createHttpTool } from '../tools/http-tool.js';
-import { ToolRegistry } from '../tools/registry.js';
+import { AgentToolSet } from '../tools/tool-set.js';
 import { personaFor } from '../visitor/persona.js';
 import type { Visitor, VoiceAgentUserData } from '../visitor/visitor.js';
 
@@ -78,7 +78,7 @@ export function createRealtimeModel(
 export interface VoiceAgentSession {
   session: voice.AgentSession;
   agent: voice.Agent;
-  tools: ToolRegistry;
+  tools: AgentToolSet;
   /**
    * Speaks the configured greeting, if any. Call after `session.start()`. With client tools
    * enabled it first waits for the page's declaration (at most `declarationWaitMs`): applying
@@ -113,7 +113,7 @@ export const GREETING_PLAYOUT_LIMIT_MS = 15_000;
 
 /**
  * Builds the AgentSession for one room: Gemini Live through the Google plugin, the
- * configured server and HTTP tools, and a registry for the page's client tools.
+ * configured server and HTTP tools, and the tool set that takes the page's client tools.
  */
 export function createVoiceAgentSession(
   configured: AgentConfig,
@@ -133,7 +133,7 @@ export function createVoiceAgentSession(
   // Gemini, which would cut the greeting off (or lose its request) on the old connection.
   let greeting: Promise<void> | undefined;
   let applying: Promise<unknown> = Promise.resolve();
-  const tools = new ToolRegistry({
+  const tools = new AgentToolSet({
     baseTools,
     policy: config.clientTools,
     clientTimeoutMs: config.clientTools.timeoutMs,

@@ -30,7 +30,7 @@ export interface JoinSettings {
   dualPeerConnection: boolean;
   clientProtocol: number;
   autoSubscribe: boolean;
-  /** The client asks to resume an earlier session (which this server does not keep). */
+  /** The client asks to resume an earlier connection (this server keeps none). */
   resume: boolean;
   publisherOffer?: SessionDescription;
 }

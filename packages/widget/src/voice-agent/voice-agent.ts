@@ -145,7 +145,7 @@ export class VoiceAgentElement extends LitElement implements CallHost {
   /** @internal What the panel shows about the call; the call code reports to it. */
   readonly call = new CallState(this);
 
-  /** @internal Where the session puts the agent's `<audio>` element. */
+  /** @internal Where the call puts the agent's `<audio>` element. */
   @query('.audio') readonly audioContainer!: HTMLElement | null;
   @query('[part~="visualizer"]') private readonly visualizer!: HTMLElement | null;
   @query('[part~="launcher"]') private readonly launcher!: HTMLButtonElement | null;

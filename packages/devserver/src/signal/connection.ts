@@ -29,7 +29,7 @@ const PING_INTERVAL_S = 5;
  * connection): sends the JoinResponse, answers the client's offers and runs every request
  * until the client leaves or the socket drops.
  */
-export class SignalSession {
+export class SignalConnection {
   readonly participant: Participant;
   private closed = false;
   private readonly socketClosed: Promise<void>;

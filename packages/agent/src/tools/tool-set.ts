@@ -8,7 +8,7 @@ import {
 } from './client-tools.js';
 import type { ClientToolTransport } from './client-transport.js';
 
-export interface ToolRegistryOptions {
+export interface AgentToolSetOptions {
   /** Server and HTTP tools, always present. */
   baseTools: llm.ToolContext;
   policy: ClientToolPolicy;
@@ -24,8 +24,8 @@ export interface ToolRegistryOptions {
  * declared last. Declarations are applied one at a time, in order of arrival; an unchanged
  * tool keeps its identity so that re-declaring the same set does not reconnect the model.
  */
-export class ToolRegistry {
-  readonly #options: ToolRegistryOptions;
+export class AgentToolSet {
+  readonly #options: AgentToolSetOptions;
   readonly #reserved: ReadonlySet<string>;
   #clientTools = new Map<string, { key: string; tool: llm.FunctionTool }>();
   #queue: Promise<unknown> = Promise.resolve();
@@ -36,7 +36,7 @@ export class ToolRegistry {
     this.#firstDeclared = resolve;
   });
 
-  constructor(options: ToolRegistryOptions) {
+  constructor(options: AgentToolSetOptions) {
     this.#options = options;
     this.#reserved = new Set(Object.keys(options.baseTools.functionTools));
   }
@@ -91,3 +91,8 @@ export class ToolRegistry {
 function declarationKey(declaration: ClientToolDeclaration): string {
   return JSON.stringify([declaration.description, declaration.parameters]);
 }
+
+/** @deprecated Renamed {@link AgentToolSet} (the widget's registry is `PageToolRegistry`). */
+export const ToolRegistry = AgentToolSet;
+/** @deprecated Renamed {@link AgentToolSetOptions}. */
+export type ToolRegistryOptions = AgentToolSetOptions;
