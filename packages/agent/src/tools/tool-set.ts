@@ -1,4 +1,4 @@
-import { llm, log } from '@livekit/agents';
+import { Future, llm, log } from '@livekit/agents';
 import {
   type ClientToolDeclaration,
   type ClientToolPolicy,
@@ -30,11 +30,9 @@ export class AgentToolSet {
   #clientTools = new Map<string, { key: string; tool: llm.FunctionTool }>();
   #queue: Promise<unknown> = Promise.resolve();
   #logger = log();
-  #firstDeclared = () => {};
+  readonly #firstDeclared = new Future();
   /** Settles once the page's first declaration has been applied (or refused). */
-  readonly firstDeclaration = new Promise<void>((resolve) => {
-    this.#firstDeclared = resolve;
-  });
+  readonly firstDeclaration: Promise<void> = this.#firstDeclared.await;
 
   constructor(options: AgentToolSetOptions) {
     this.#options = options;
@@ -57,7 +55,7 @@ export class AgentToolSet {
   declare(payload: unknown): Promise<DeclarationResult> {
     const run = this.#queue.then(() => this.#declare(payload));
     this.#queue = run.catch(() => undefined);
-    void this.#queue.then(this.#firstDeclared);
+    void this.#queue.then(() => this.#firstDeclared.resolve());
     return run;
   }
 

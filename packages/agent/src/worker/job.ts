@@ -1,4 +1,4 @@
-import { defineAgent, type JobContext, log, voice } from '@livekit/agents';
+import { defineAgent, Future, type JobContext, log, voice } from '@livekit/agents';
 import { RoomEvent, RpcError, type RpcInvocationData } from '@livekit/rtc-node';
 import { loadAgentConfig } from '../config/load.js';
 import { superviseJob } from '../lifecycle/job-lifecycle.js';
@@ -86,13 +86,10 @@ async function entry(ctx: JobContext): Promise<void> {
   });
   superviseJob({ room, session, config, preConnectFrames: preConnect.frames });
   // The greeting goes first; what the visitor said before and during it follows, in order.
-  let greeted: () => void = () => undefined;
-  const greeting = new Promise<void>((resolve) => {
-    greeted = resolve;
-  });
+  const greeting = new Future();
   prependToSessionInput(
     session,
-    greeting.then(() => preConnect.frames),
+    greeting.await.then(() => preConnect.frames),
   );
   await session.start({
     agent,
@@ -108,7 +105,7 @@ async function entry(ctx: JobContext): Promise<void> {
   });
   await afterSpeech(session, () => greet())
     .then(toolsApplied)
-    .finally(greeted);
+    .finally(() => greeting.resolve());
 }
 
 export default defineAgent({ entry });

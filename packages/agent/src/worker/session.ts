@@ -1,4 +1,4 @@
-import { llm, voice } from '@livekit/agents';
+import { llm, voice, waitUntilTimeout } from '@livekit/agents';
 import { type AgentConfig, DEFAULT_MODEL, DEFAULT_VERTEX_MODEL } from '../config/config.js';
 import { contextWindowCompressionOf } from '../realtime/compression.js';
 import { type ModelResilience, ResilientRealtimeModel } from '../realtime/model.js';
@@ -149,28 +149,19 @@ export function createVoiceAgentSession(
   const greet = async (declarationWaitMs = GREETING_DECLARATION_WAIT_MS) => {
     if (config.greeting === undefined) return;
     if (config.clientTools.enabled) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, declarationWaitMs);
-      });
-      await Promise.race([tools.firstDeclaration, timeout]);
-      clearTimeout(timer);
+      // At most `declarationWaitMs`: a page without tools is greeted all the same.
+      await waitUntilTimeout(tools.firstDeclaration, declarationWaitMs).catch(() => undefined);
     }
     // A declaration already being applied goes first: its reconnect would drop the request.
     await applying;
     const speech = session.generateReply({
       instructions: `Greet the visitor by saying exactly: ${JSON.stringify(config.greeting)}`,
     });
-    let timer: NodeJS.Timeout | undefined;
-    greeting = Promise.race([
-      speech.waitForPlayout().catch(() => undefined),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, GREETING_PLAYOUT_LIMIT_MS);
-      }),
-    ]).finally(() => {
-      clearTimeout(timer);
-      greeting = undefined;
-    });
+    greeting = waitUntilTimeout(speech.waitForPlayout(), GREETING_PLAYOUT_LIMIT_MS)
+      .catch(() => undefined)
+      .finally(() => {
+        greeting = undefined;
+      });
   };
   const toolsApplied = async () => {
     await applying;

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   type AddTrackRequest,
   type AudioTrackFeature,
@@ -285,14 +286,10 @@ export class Room {
       participant.send({ case: 'leave', value: leave });
       await this.remove(participant, DisconnectReason.ROOM_DELETED);
     }
-    let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all(leaving.map((participant) => participant.signal.closed)),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, LEAVE_GRACE_MS);
-      }),
+      delay(LEAVE_GRACE_MS, undefined, { ref: false }),
     ]);
-    clearTimeout(timer);
     for (const participant of leaving) participant.signal.close();
   }
 }

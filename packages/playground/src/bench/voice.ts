@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Reaction, tonePcm } from '@voice-agent/agent/testing';
 import { waitFor } from '@voice-agent/testing';
 // Types only: the widget's events on `document.querySelector('voice-agent')`.
@@ -7,7 +8,6 @@ import type { Playground } from '../playground.js';
 import { type FloorTurns, floorTurns } from './floor-page.js';
 import { onsetsIn } from './onsets.js';
 import { endCall, startCall } from './page-call.js';
-import { sleep } from './run/limits.js';
 import { progress } from './run/progress.js';
 import { firstLine, Unmeasured } from './run/section.js';
 

@@ -2,6 +2,7 @@ import { GoogleGenAI, type LiveServerMessage, Modality, type Session } from '@go
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { spokenTurn, tonePcm } from './events.js';
+import { until } from './genai-client.test-helper.js';
 import { GeminiLiveStandIn } from './server.js';
 
 let standIn: GeminiLiveStandIn | undefined;
@@ -38,14 +39,6 @@ function input16k(amplitude: number, ms: number): string {
     pcm[i] = Math.round(Math.sin((2 * Math.PI * 300 * i) / 16_000) * amplitude * 32767);
   }
   return Buffer.from(pcm.buffer).toString('base64');
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('Gemini Live stand-in', () => {
