@@ -1,6 +1,6 @@
-import type { llm } from '@livekit/agents';
+import { llm } from '@livekit/agents';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recallingTurn, type ServerEvent, tonePcm } from '../testing/index.js';
+import { recallingTurn, type ServerEvent, spokenTurn, tonePcm } from '../testing/index.js';
 import { eventually, type Harness, startHarness } from '../worker/harness.test-helper.js';
 
 // The real AgentSession, Google plugin and @google/genai against the stand-in, through every
@@ -77,6 +77,37 @@ describe('a conversation through what real Gemini Live does to a session', () =>
     expect(h.standIn.connections[0]?.ended?.by).toBe('client');
     expect(h.statuses.map((s) => s.status)).toEqual(['connected']);
     expect(h.closed).toBeUndefined();
+  });
+
+  it('takes new tools at the end of the answer: neither cut off nor its request left unanswered', async () => {
+    // Handles come often, so one covers the request before its answer starts.
+    const h = await start({ limits: { resumptionUpdateMs: 50 } });
+    h.standIn.react(
+      oneTurn([{ type: 'wait', ms: 600 }, ...spokenTurn('Welcome to the shop!')]),
+      'first',
+    );
+    const before = h.transcript.length;
+    h.session.generateReply({ userInput: 'Hello?' });
+    await h.standIn.waitFor('clientContent', (m) => m.message.clientContent.turnComplete);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const weather = llm.tool({
+      name: 'get_weather',
+      description: 'The weather',
+      execute: async () => 'sunny',
+    });
+    await h.agent.updateTools(new llm.ToolContext([weather]));
+    await eventually(
+      () => h.transcript.slice(before).includes('assistant: Welcome to the shop!'),
+      'the answer to the request made before the new tools',
+    );
+    const withTools = await h.standIn.waitForTools(['get_weather']);
+    expect(withTools.connection).toBe(2);
+    const answer = h.session.history.items.find(
+      (item) => item.type === 'message' && item.textContent === 'Welcome to the shop!',
+    ) as llm.ChatMessage | undefined;
+    expect(answer?.interrupted).toBe(false);
+    expect(h.standIn.contextVerdict(2)).toMatchObject({ delivery: 'once' });
+    expect(h.statuses.map((s) => s.status)).toEqual(['connected']);
   });
 
   for (const [what, code] of [

@@ -64,7 +64,10 @@ export class ResilientRealtimeSession extends PluginSessionBase {
   #currentSince = 0;
   #wake: ((wake: Wake) => void) | undefined;
   #pendingWake: Wake | undefined;
-  #switch: { deadline: number; timers: NodeJS.Timeout[] } | undefined;
+  /** A planned move to a new connection, made at the next quiet moment (or the deadline). */
+  #switch: { reason: SwitchReason; deadline: number; timers: NodeJS.Timeout[] } | undefined;
+  /** Bumped by every change of tools or options: a connection set up before it is outdated. */
+  #configVersion = 0;
   #closed = false;
   readonly #answered = new Set<string>();
   #failures = 0;
@@ -145,20 +148,33 @@ export class ResilientRealtimeSession extends PluginSessionBase {
     }));
   }
 
-  /** The plugin restarts for new tools or options: switch now, with the context. */
+  /**
+   * The plugin restarts for new tools or options. Like a goAway, the new connection takes
+   * over at the next quiet moment: a switch in the middle of an answer would cut it off, and
+   * one while a reply request is unanswered could resume a context that holds the request
+   * without anyone answering it.
+   */
   override markRestartNeeded(): void {
     if (this.#closed) return;
-    this.sessionShouldClose.set();
-    this.#signal({ reason: 'restart' });
+    this.#configVersion += 1;
+    this.#planSwitch('restart', Number.POSITIVE_INFINITY);
   }
 
   /** Planned: switch at the end of the current answer, before the deadline. */
   override handleGoAway(goAway: { timeLeft?: string }): void {
-    if (this.#switch) return;
     const deadline = goAwayDeadline(goAway.timeLeft, this.#options.goAwayMarginMs);
     this.#logger.info({ timeLeft: goAway.timeLeft }, 'Gemini goAway: switching connections');
-    const force = setTimeout(() => this.#signal({ reason: 'goAway' }), deadline - Date.now());
-    this.#switch = { deadline, timers: [force] };
+    this.#planSwitch('goAway', deadline);
+  }
+
+  #planSwitch(reason: SwitchReason, deadline: number): void {
+    const pending = this.#switch;
+    if (pending && pending.deadline <= deadline) return;
+    const timers = pending?.timers ?? [];
+    if (Number.isFinite(deadline)) {
+      timers.push(setTimeout(() => this.#signal({ reason }), deadline - Date.now()));
+    }
+    this.#switch = { reason, deadline, timers };
     this.#checkSwitch();
   }
 
@@ -212,6 +228,7 @@ export class ResilientRealtimeSession extends PluginSessionBase {
   async #run(): Promise<void> {
     while (!this.#closed) {
       const resume = this.#stale ? undefined : this.#handle;
+      const configVersion = this.#configVersion;
       let connection: GeminiConnection;
       try {
         connection = await this.#connect(resume);
@@ -233,7 +250,7 @@ export class ResilientRealtimeSession extends PluginSessionBase {
       }
       clearTimeout(this.#answerWatch);
       this.#answerWatch = undefined;
-      await this.#adopt(connection, resume !== undefined);
+      await this.#adopt(connection, resume !== undefined, configVersion);
       const wake = await this.#serve();
       this.#detached = true;
       // Closed before the next one resumes: Gemini can refuse (1011) a resume while the
@@ -299,7 +316,11 @@ export class ResilientRealtimeSession extends PluginSessionBase {
   }
 
   /** Makes `connection` current: the context goes in once, then what was waiting. */
-  async #adopt(connection: GeminiConnection, resumed: boolean): Promise<void> {
+  async #adopt(
+    connection: GeminiConnection,
+    resumed: boolean,
+    configVersion: number,
+  ): Promise<void> {
     const previous = this.#current;
     const unlock = await this.sessionLock.lock();
     try {
@@ -322,26 +343,15 @@ export class ResilientRealtimeSession extends PluginSessionBase {
       this.#current = connection;
       this.#currentSince = Date.now();
       this.activeSession = connection.session;
-      // New tools asked for while this one was connecting: it is replaced at once.
-      if (this.#pendingWake?.reason !== 'restart') this.sessionShouldClose.clear();
       this.#detached = false;
-      // A goAway or loss of the connection just replaced is settled by this one.
-      if (this.#pendingWake?.reason === 'goAway' || this.#pendingWake?.reason === 'lost') {
-        this.#pendingWake = undefined;
-      }
+      // Whatever ended the connection just replaced is settled by this one.
+      if (this.#pendingWake?.reason !== 'closed') this.#pendingWake = undefined;
       previous?.close();
     } finally {
       unlock();
     }
     for (const timer of this.#switch?.timers ?? []) clearTimeout(timer);
     this.#switch = undefined;
-    connection.start({
-      onMessage: (message) => this.#onMessage(connection, message),
-      onClose: (close) => {
-        if (connection === this.#current && !this.#detached)
-          this.#signal({ reason: 'lost', close });
-      },
-    });
     if (this.#reconnecting) {
       this.#reconnecting = false;
       this.#failures = 0;
@@ -349,6 +359,19 @@ export class ResilientRealtimeSession extends PluginSessionBase {
     } else if (!previous) {
       this.#options.onStatus('connected');
     }
+    // New tools or options came while this one was connecting: nothing has been sent on it
+    // yet, so it is replaced at once and what waits goes to the next one.
+    if (configVersion !== this.#configVersion) {
+      this.#signal({ reason: 'restart' });
+      return;
+    }
+    connection.start({
+      onMessage: (message) => this.#onMessage(connection, message),
+      onClose: (close) => {
+        if (connection === this.#current && !this.#detached)
+          this.#signal({ reason: 'lost', close });
+      },
+    });
     this.#flush();
   }
 
@@ -428,12 +451,12 @@ export class ResilientRealtimeSession extends PluginSessionBase {
       (this.pendingGenerationFut !== undefined && !this.pendingGenerationFut.done);
     if (busy) return;
     if (!this.#stale || Date.now() >= pending.deadline) {
-      this.#signal({ reason: 'goAway' });
+      this.#signal({ reason: pending.reason });
       return;
     }
     // Gemini sends a fresh handle right after a turn; give it a moment before the history.
     const wait = Math.min(this.#options.freshHandleWaitMs, pending.deadline - Date.now());
-    pending.timers.push(setTimeout(() => this.#signal({ reason: 'goAway' }), wait));
+    pending.timers.push(setTimeout(() => this.#signal({ reason: pending.reason }), wait));
   }
 
   /** What the plugin resets between connections (it did so in closeActiveSession). */

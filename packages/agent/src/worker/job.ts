@@ -63,7 +63,7 @@ async function entry(ctx: JobContext): Promise<void> {
   let visitor: string | undefined;
   const transport = new LiveKitRpcTransport(local, () => visitor);
   const modelStatus = new ModelStatusAttribute(local);
-  const { session, agent, tools, greet, toolsApplied } = createVoiceAgentSession(
+  const { session, agent, tools, greet } = createVoiceAgentSession(
     config,
     agentEnvironment(),
     transport,
@@ -103,9 +103,7 @@ async function entry(ctx: JobContext): Promise<void> {
     },
     outputOptions: { transcriptionEnabled: config.transcription },
   });
-  await afterSpeech(session, () => greet())
-    .then(toolsApplied)
-    .finally(() => greeting.resolve());
+  await afterSpeech(session, () => greet()).finally(() => greeting.resolve());
 }
 
 export default defineAgent({ entry });

@@ -252,7 +252,7 @@ describe('voice agent session against the Gemini Live stand-in', () => {
     );
   });
 
-  it('a declaration that comes after the greeting started waits for it, so the reconnect does not cut it off', async () => {
+  it('a declaration that comes after the greeting started reaches the model after it, without cutting it off', async () => {
     harness = await startHarness(
       { greeting: 'Hello, visitor!', clientTools: { enabled: true } },
       { get_weather: () => 'sunny' },
@@ -281,7 +281,6 @@ describe('voice agent session against the Gemini Live stand-in', () => {
       () => harness?.transcript.includes('assistant: Hello, visitor!'),
       'the greeting in the transcript',
     );
-    await harness.toolsApplied();
     const withTools = await standIn.waitForTools(['get_weather']);
     expect(withTools.connection).toBeGreaterThan(request.connection);
   });

@@ -81,18 +81,12 @@ export interface VoiceAgentSession {
   tools: AgentToolSet;
   /**
    * Speaks the configured greeting, if any. Call after `session.start()`. With client tools
-   * enabled it first waits for the page's declaration (at most `declarationWaitMs`): applying
-   * new tools reconnects Gemini, which would drop a greeting requested just before. A
-   * declaration that comes later (a busy machine) is answered at once but applied once the
-   * greeting has played out, for the same reason.
+   * enabled it first waits for the page's declaration (at most `declarationWaitMs`), so that
+   * the model knows the page's tools from the first turn. A declaration that comes later is
+   * answered at once; the model's connection takes the new tools at its next quiet moment,
+   * never in the middle of an answer or of an unanswered request (see the realtime session).
    */
   greet(declarationWaitMs?: number): Promise<void>;
-  /**
-   * Resolves once every declaration so far has reached the model (after the greeting, for a
-   * late one). The visitor's held-back audio goes to the model after it: a reconnect for new
-   * tools drops what the Google plugin has queued but not sent.
-   */
-  toolsApplied(): Promise<void>;
 }
 
 /** What a session is built for besides its configuration. */
@@ -108,8 +102,6 @@ export interface VoiceAgentSessionOptions {
 
 /** How long the greeting waits for the page's first client-tool declaration. */
 export const GREETING_DECLARATION_WAIT_MS = 3_000;
-/** The longest a late declaration waits for the greeting to play out before it is applied. */
-export const GREETING_PLAYOUT_LIMIT_MS = 15_000;
 
 /**
  * Builds the AgentSession for one room: Gemini Live through the Google plugin, the
@@ -129,22 +121,12 @@ export function createVoiceAgentSession(
     llm: createRealtimeModel(config, env, resilience),
     userData,
   });
-  // Set while the greeting is requested but not yet played out: a new tool set reconnects
-  // Gemini, which would cut the greeting off (or lose its request) on the old connection.
-  let greeting: Promise<void> | undefined;
-  let applying: Promise<unknown> = Promise.resolve();
   const tools = new AgentToolSet({
     baseTools,
     policy: config.clientTools,
     clientTimeoutMs: config.clientTools.timeoutMs,
     transport,
-    apply: async (next) => {
-      const during = greeting;
-      const applied = applying.then(() => during).then(() => agent.updateTools(next));
-      applying = applied.catch(() => undefined);
-      // During the greeting the page gets its answer now; the tools follow the greeting.
-      if (!during) await applied;
-    },
+    apply: (next) => agent.updateTools(next),
   });
   const greet = async (declarationWaitMs = GREETING_DECLARATION_WAIT_MS) => {
     if (config.greeting === undefined) return;
@@ -152,19 +134,9 @@ export function createVoiceAgentSession(
       // At most `declarationWaitMs`: a page without tools is greeted all the same.
       await waitUntilTimeout(tools.firstDeclaration, declarationWaitMs).catch(() => undefined);
     }
-    // A declaration already being applied goes first: its reconnect would drop the request.
-    await applying;
-    const speech = session.generateReply({
+    session.generateReply({
       instructions: `Greet the visitor by saying exactly: ${JSON.stringify(config.greeting)}`,
     });
-    greeting = waitUntilTimeout(speech.waitForPlayout(), GREETING_PLAYOUT_LIMIT_MS)
-      .catch(() => undefined)
-      .finally(() => {
-        greeting = undefined;
-      });
   };
-  const toolsApplied = async () => {
-    await applying;
-  };
-  return { session, agent, tools, greet, toolsApplied };
+  return { session, agent, tools, greet };
 }
