@@ -10,8 +10,8 @@ import {
 } from '../agent/dispatcher.js';
 import type { WorkerSummary } from '../agent/worker-pool.js';
 import { TokenError, verifyClaims, verifyJoinToken } from '../auth/token.js';
-import { refuseResume, SignalConnection } from '../signal/connection.js';
-import { joinSettingsFrom, tokenFrom } from '../signal/join-request.js';
+import { SignalConnection } from '../signal/connection.js';
+import { joinSettingsFrom, refuseResume, tokenFrom } from '../signal/join-request.js';
 import { RoomRegistry } from './rooms.js';
 
 /** LiveKit's own development defaults: `livekit-server --dev`. */
