@@ -78,12 +78,3 @@ export function transcripts(client: GenaiClient): string[] {
 export function handles(client: GenaiClient): string[] {
   return client.received.flatMap((m) => m.sessionResumptionUpdate?.newHandle ?? []);
 }
-
-/** 16 kHz PCM16 base64 of a tone or silence, as the plugin sends microphone audio. */
-export function input16k(amplitude: number, ms: number): string {
-  const pcm = new Int16Array((16_000 * ms) / 1000);
-  for (let i = 0; i < pcm.length; i++) {
-    pcm[i] = Math.round(Math.sin((2 * Math.PI * 300 * i) / 16_000) * amplitude * 32767);
-  }
-  return Buffer.from(pcm.buffer).toString('base64');
-}
