@@ -92,5 +92,7 @@ function declarationKey(declaration: ClientToolDeclaration): string {
 
 /** @deprecated Renamed {@link AgentToolSet} (the widget's registry is `PageToolRegistry`). */
 export const ToolRegistry = AgentToolSet;
+/** @deprecated Renamed {@link AgentToolSet}. */
+export type ToolRegistry = AgentToolSet;
 /** @deprecated Renamed {@link AgentToolSetOptions}. */
 export type ToolRegistryOptions = AgentToolSetOptions;
