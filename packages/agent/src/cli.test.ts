@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JobType, WorkerMessage } from '@livekit/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -185,14 +185,9 @@ function freePort(): Promise<number> {
   });
 }
 
-async function until<T>(find: () => Promise<T | undefined> | T | undefined, what: string) {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const found = await find();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+function until<T>(find: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
+  const found = async () => (await find()) ?? expect.fail(`timed out waiting for ${what}`);
+  return vi.waitFor(found, { timeout: 20_000, interval: 100 });
 }
 
 /** The worker's `/worker` info, once its HTTP server answers. */

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { cli, ServerOptions } from '@livekit/agents';
 import { ConfigError } from './config/config.js';
 import { loadAgentConfig } from './config/load.js';
@@ -98,21 +99,28 @@ function applyOption(options: WorkerCliOptions, name: OptionName, value: string)
   }
 }
 
-/** Takes our `--name <value>` / `--name=<value>` options out of the framework's arguments. */
+/**
+ * Takes our options out of the arguments (`--name <value>` or `--name=<value>`); the rest
+ * (`dev` mode's framework options) goes on to the framework's own parser.
+ */
 function extractOptions(args: string[]): { options: WorkerCliOptions; rest: string[] } {
+  const { tokens } = parseArgs({
+    args,
+    options: Object.fromEntries(OPTION_NAMES.map((name) => [name, { type: 'string' }])),
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const options: WorkerCliOptions = {};
   const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    const [flag = '', inline] = arg.split(/=(.*)/s, 2);
-    const name = OPTION_NAMES.find((candidate) => flag === `--${candidate}`);
-    if (name === undefined) {
-      rest.push(arg);
-      continue;
-    }
-    const value = inline ?? args[++i];
-    if (!value) fail(`--${name} needs a value`);
-    applyOption(options, name, value);
+  for (const token of tokens) {
+    const name = OPTION_NAMES.find(
+      (candidate) => token.kind === 'option' && token.name === candidate,
+    );
+    if (token.kind === 'option' && name !== undefined) {
+      if (!token.value) fail(`--${name} needs a value`);
+      applyOption(options, name, token.value);
+    } else rest.push(token.kind === 'option-terminator' ? '--' : (args[token.index] ?? ''));
   }
   return { options, rest };
 }

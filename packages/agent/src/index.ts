@@ -45,7 +45,6 @@ export {
 } from './tools/client-transport.js';
 export { FunctionClientToolTransport, type PageToolHandler } from './tools/function-transport.js';
 export { createHttpTool, type HttpToolRequestBody, TOOL_NAME_HEADER } from './tools/http-tool.js';
-export { ToolRegistry, type ToolRegistryOptions } from './tools/registry.js';
 export {
   DEFAULT_TOLERANCE_SECONDS,
   ReplayGuard,
@@ -58,6 +57,12 @@ export {
   type VerifySignatureOptions,
   verifySignature,
 } from './tools/signature.js';
+export {
+  AgentToolSet,
+  type AgentToolSetOptions,
+  ToolRegistry,
+  type ToolRegistryOptions,
+} from './tools/tool-set.js';
 export {
   type PersonaTarget,
   personaFor,

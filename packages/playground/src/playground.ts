@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GeminiLiveStandIn } from '@voice-agent/agent/testing';
 import { type DevServer, startDevServer } from '@voice-agent/devserver';
+import { missingLiveKitVariables } from '@voice-agent/protocol';
 import { optionsFromEnv } from '@voice-agent/server';
 import { type ExampleBackend, startExampleBackend } from './backend/backend.js';
 import { offlineDemoReactions } from './demo/conversation.js';
@@ -67,7 +68,7 @@ interface LiveKitTarget {
 async function liveKitFrom(env: NodeJS.ProcessEnv): Promise<LiveKitTarget> {
   const { LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET } = env;
   if (LIVEKIT_URL || LIVEKIT_API_KEY || LIVEKIT_API_SECRET) {
-    const missing = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'].filter((n) => !env[n]);
+    const missing = missingLiveKitVariables(env);
     if (missing.length > 0) {
       throw new Error(
         `set all of LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET (missing: ${missing.join(', ')})`,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { parsePort } from '@voice-agent/protocol';
 import { startPlayground } from './playground.js';
 
 /**
@@ -6,10 +7,8 @@ import { startPlayground } from './playground.js';
  * everything (the worker's process group included) and frees every port.
  */
 async function main(): Promise<void> {
-  const port = process.env.PORT === undefined ? 8080 : Number(process.env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be a port number, not "${process.env.PORT}"`);
-  }
+  const port = process.env.PORT === undefined ? 8080 : parsePort(process.env.PORT);
+  if (port === undefined) throw new Error(`PORT must be a port number, not "${process.env.PORT}"`);
   const playground = await startPlayground({
     port,
     // The default port may be taken; an explicit PORT is a promise to the user.

@@ -31,3 +31,9 @@ export {
   TOPICS,
   TRANSCRIPTION_ATTRIBUTES,
 } from './room/room.js';
+export {
+  DEFAULT_AGENT_NAME,
+  LIVEKIT_VARIABLES,
+  missingLiveKitVariables,
+  parsePort,
+} from './settings/settings.js';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { serve } from '@hono/node-server';
+import { missingLiveKitVariables, parsePort } from '@voice-agent/protocol';
 import { optionsFromEnv } from './config/config.js';
 import { TokenServiceConfigError } from './errors/errors.js';
 import { serveTokenMetrics } from './metrics/serve.js';
@@ -26,15 +27,11 @@ A LiveKit token service: POST /token, GET /healthz. Configured by the environmen
 
 function start(): void {
   const env = process.env;
-  const missing = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'].filter(
-    (name) => !env[name]?.trim(),
-  );
+  const missing = missingLiveKitVariables(env);
   if (missing.length > 0) fail(`missing environment variable(s): ${missing.join(', ')}`);
 
   const portText = env.PORT?.trim() || String(DEFAULT_PORT);
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65_535)
-    fail(`PORT must be a port number, got "${portText}"`);
+  const port = parsePort(portText) ?? fail(`PORT must be a port number, got "${portText}"`);
   const hostname = env.HOST?.trim() || undefined;
 
   let app: ReturnType<typeof createTokenService>;

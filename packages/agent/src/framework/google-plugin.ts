@@ -3,7 +3,7 @@ import { realtime } from '@livekit/agents-plugin-google';
 import type { AudioFrame } from '@livekit/rtc-node';
 
 /**
- * What `ResilientSession` uses of the Google plugin's RealtimeSession (1.9.0). These members
+ * What `ResilientRealtimeSession` uses of the Google plugin's RealtimeSession (1.9.0). These members
  * are TypeScript-private but plain JavaScript properties; this interface names the ones we
  * rely on, and {@link assertPluginShape} fails loudly when an upgrade moved them.
  */

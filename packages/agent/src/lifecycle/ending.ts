@@ -1,3 +1,4 @@
+import { waitUntilTimeout } from '@livekit/agents';
 import type { LocalParticipant } from '@livekit/rtc-node';
 
 /**
@@ -19,12 +20,6 @@ const ATTRIBUTE_WAIT_MS = 1_500;
 
 /** Tells the visitor's page why the call ends, waiting at most {@link ATTRIBUTE_WAIT_MS}. */
 export async function announceEnd(participant: LocalParticipant, reason: EndReason): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    participant.setAttributes({ [END_ATTRIBUTE]: reason }).catch(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ATTRIBUTE_WAIT_MS);
-    }),
-  ]);
-  clearTimeout(timer);
+  const setting = participant.setAttributes({ [END_ATTRIBUTE]: reason });
+  await waitUntilTimeout(setting, ATTRIBUTE_WAIT_MS).catch(() => undefined);
 }

@@ -1,4 +1,4 @@
-import type { voice } from '@livekit/agents';
+import { type voice, waitUntilTimeout } from '@livekit/agents';
 import type { AudioFrame, Room } from '@livekit/rtc-node';
 import type { AgentConfig } from '../config/config.js';
 import { reportCall } from '../metrics/call-reporter.js';
@@ -61,19 +61,11 @@ export function superviseJob({ room, session, config, preConnectFrames }: Superv
 }
 
 async function endForDrain(room: Room, session: voice.AgentSession): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
   try {
     const goodbye = session.generateReply({ instructions: DRAIN_GOODBYE_INSTRUCTIONS });
-    await Promise.race([
-      goodbye.waitForPlayout(),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, GOODBYE_MAX_MS);
-      }),
-    ]);
+    await waitUntilTimeout(goodbye.waitForPlayout(), GOODBYE_MAX_MS);
   } catch {
-    // the session may already be closing; the call still ends
-  } finally {
-    clearTimeout(timer);
+    // the session may already be closing, or the goodbye took too long; the call still ends
   }
   const local = room.localParticipant;
   if (local) await announceEnd(local, 'drain-limit');

@@ -1,4 +1,4 @@
-import { AgentServer, initializeLogger, log, ServerOptions } from '@livekit/agents';
+import { AgentServer, delay, initializeLogger, log, ServerOptions } from '@livekit/agents';
 import { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { JOB_CHANNEL_VARIABLE, JobChannelServer } from './job-channel.js';
 
@@ -76,7 +76,7 @@ export async function runWorker(options: StartOptions): Promise<void> {
       logger.warn({ error }, 'the framework stopped draining; waiting for the calls');
     }
     while (server.activeJobs.length > 0 && Date.now() < stopAt) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await delay(500);
     }
     if (server.activeJobs.length > 0) logger.warn('calls still running; stopping them');
     await server.close();

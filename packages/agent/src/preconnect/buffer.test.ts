@@ -1,5 +1,6 @@
 import { initializeLogger } from '@livekit/agents';
 import { ParticipantKind, TrackSource } from '@livekit/rtc-node';
+import { pcm16Rms } from '@voice-agent/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   PreConnectAudio,
@@ -12,7 +13,6 @@ import { decodeRecording, SESSION_PCM_FORMAT } from './decode.js';
 import {
   chunked,
   recordToneInChromium,
-  rms,
   samplesOf,
   toneFrequency,
 } from './recording.test-helper.js';
@@ -35,7 +35,7 @@ describe('pre-connect audio: decoding', () => {
     const seconds = samples.length / SESSION_PCM_FORMAT.sampleRate;
     expect(seconds).toBeGreaterThan(0.7);
     expect(seconds).toBeLessThan(1.5);
-    expect(rms(samples)).toBeGreaterThan(0.2);
+    expect(pcm16Rms(samples)).toBeGreaterThan(0.2);
     expect(toneFrequency(samples, SESSION_PCM_FORMAT.sampleRate)).toBeGreaterThan(420);
     expect(toneFrequency(samples, SESSION_PCM_FORMAT.sampleRate)).toBeLessThan(460);
   });

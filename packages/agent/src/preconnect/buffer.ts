@@ -1,4 +1,4 @@
-import { log } from '@livekit/agents';
+import { Future, log } from '@livekit/agents';
 import {
   type AudioFrame,
   type ByteStreamReader,
@@ -112,7 +112,7 @@ export function refusalOf(
 export class PreConnectAudio {
   /** The visitor's buffered audio as PCM frames; empty when there is none. */
   readonly frames: Promise<AudioFrame[]>;
-  private resolve: (frames: AudioFrame[]) => void = () => undefined;
+  readonly #frames = new Future<AudioFrame[]>();
   /** Waiting for a buffer to start, reading one, or done (`frames` has resolved). */
   private state: 'waiting' | 'reading' | 'settled' = 'waiting';
   /** Set once a visitor's microphone is seen recording a buffer: then it is worth the wait. */
@@ -127,9 +127,7 @@ export class PreConnectAudio {
     this.readTimeoutMs = options.readTimeoutMs ?? 10_000;
     this.maxBytes = options.maxBytes ?? 1024 * 1024;
     this.format = options.format ?? SESSION_PCM_FORMAT;
-    this.frames = new Promise((resolve) => {
-      this.resolve = resolve;
-    });
+    this.frames = this.#frames.await;
     this.startTimer = setTimeout(() => {
       if (this.state === 'waiting') this.settle([]);
     }, options.startTimeoutMs ?? 5_000);
@@ -223,6 +221,6 @@ export class PreConnectAudio {
   private settle(frames: AudioFrame[]): void {
     this.state = 'settled';
     clearTimeout(this.startTimer);
-    this.resolve(frames);
+    this.#frames.resolve(frames);
   }
 }

@@ -1,4 +1,4 @@
-import { voice } from '@livekit/agents';
+import { voice, waitUntilTimeout } from '@livekit/agents';
 
 /** The longest the visitor's audio is held back for the greeting. */
 export const GREETING_HOLD_LIMIT_MS = 15_000;
@@ -25,12 +25,6 @@ export async function afterSpeech(
     session.off(voice.AgentSessionEventTypes.SpeechCreated, onSpeech);
   }
   if (!speech) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    speech.waitForPlayout().catch(() => undefined),
-    new Promise((resolve) => {
-      timer = setTimeout(resolve, limitMs);
-    }),
-  ]);
-  clearTimeout(timer);
+  // At most `limitMs`: past it the call goes on as if the greeting had played out.
+  await waitUntilTimeout(speech.waitForPlayout(), limitMs).catch(() => undefined);
 }

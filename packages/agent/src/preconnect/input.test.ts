@@ -1,14 +1,13 @@
 import { ReadableStream } from 'node:stream/web';
 import { initializeLogger, voice } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
-import { toneSamples, waitFor } from '@voice-agent/testing';
+import { pcm16Rms, toneSamples, waitFor } from '@voice-agent/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveAgentConfig } from '../config/config.js';
 import { GeminiLiveStandIn } from '../testing/index.js';
 import { FunctionClientToolTransport } from '../tools/function-transport.js';
 import { createVoiceAgentSession } from '../worker/session.js';
 import { prependFrames, prependToSessionInput } from './input.js';
-import { rms } from './recording.test-helper.js';
 
 initializeLogger({ pretty: false, level: 'fatal' });
 
@@ -95,7 +94,7 @@ describe('pre-connect audio in front of the live input', () => {
           const data = m.message.realtimeInput?.audio?.data;
           if (typeof data !== 'string') return [];
           const bytes = Buffer.from(data, 'base64');
-          return [rms(new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2))];
+          return [pcm16Rms(new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2))];
         });
       await waitFor(() => (levels().length >= 36 ? true : undefined), {
         what: '1.8 s of audio at the model',

@@ -52,13 +52,6 @@ export function samplesOf(frames: AudioFrame[]): Int16Array {
   return all;
 }
 
-/** RMS level, 0–1. */
-export function rms(samples: Int16Array): number {
-  let sum = 0;
-  for (const sample of samples) sum += (sample / 32768) ** 2;
-  return samples.length ? Math.sqrt(sum / samples.length) : 0;
-}
-
 /** The frequency of a pure tone, from its rising zero crossings. */
 export function toneFrequency(samples: Int16Array, sampleRate: number): number {
   let crossings = 0;

@@ -1,6 +1,6 @@
 import { realtime } from '@livekit/agents-plugin-google';
 import { DEFAULT_RESILIENCE, type ModelStatus, type ResilienceOptions } from './policy.js';
-import { ResilientSession } from './session.js';
+import { ResilientRealtimeSession } from './session.js';
 
 /** Options of the Google plugin's RealtimeModel. */
 export type RealtimeModelOptions = NonNullable<
@@ -14,12 +14,12 @@ export type ModelResilience = Partial<Omit<ResilienceOptions, 'onStatus'>> & {
 
 /**
  * The Google plugin's RealtimeModel whose sessions survive goAway, closes and refused
- * handles ({@link ResilientSession}). `onStatus` hears `reconnecting`, `connected` and
+ * handles ({@link ResilientRealtimeSession}). `onStatus` hears `reconnecting`, `connected` and
  * `failed` from every session of the model.
  */
 export class ResilientRealtimeModel extends realtime.RealtimeModel {
   readonly #resilience: ResilienceOptions;
-  #latest: ResilientSession | undefined;
+  #latest: ResilientRealtimeSession | undefined;
 
   constructor(options: RealtimeModelOptions, resilience: ModelResilience = {}) {
     super(options);
@@ -27,13 +27,13 @@ export class ResilientRealtimeModel extends realtime.RealtimeModel {
   }
 
   override session(): ReturnType<realtime.RealtimeModel['session']> {
-    this.#latest = new ResilientSession(this, this.#resilience);
+    this.#latest = new ResilientRealtimeSession(this, this.#resilience);
     return this.#latest as unknown as ReturnType<realtime.RealtimeModel['session']>;
   }
 
   /**
    * Resolves once the latest session has a current connection and no switch planned (at
-   * once if there is no session): see {@link ResilientSession.settled}.
+   * once if there is no session): see {@link ResilientRealtimeSession.settled}.
    */
   settled(): Promise<void> {
     return this.#latest?.settled() ?? Promise.resolve();

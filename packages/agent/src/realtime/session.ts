@@ -23,7 +23,7 @@ const INVALID_ARGUMENT = 1007;
  * handle or else gets the history (never both), and nothing queued for Gemini is dropped.
  * All turn handling stays the plugin's.
  */
-export class ResilientSession extends ToolTurnSession {
+export class ResilientRealtimeSession extends ToolTurnSession {
   readonly #options: ResilienceOptions;
   readonly #logger = log();
   readonly #replay = new ReplayState();

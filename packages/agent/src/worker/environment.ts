@@ -1,11 +1,10 @@
+import { DEFAULT_AGENT_NAME, missingLiveKitVariables } from '@voice-agent/protocol';
 import type { AgentEnvironment } from './session.js';
 
 /** Environment variables the worker cannot start without. */
 export function missingVariables(env: NodeJS.ProcessEnv = process.env): string[] {
-  const required = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'];
-  if (isVertex(env)) required.push('GOOGLE_CLOUD_PROJECT');
-  else required.push('GOOGLE_API_KEY');
-  return required.filter((name) => !env[name]);
+  const google = isVertex(env) ? 'GOOGLE_CLOUD_PROJECT' : 'GOOGLE_API_KEY';
+  return [...missingLiveKitVariables(env), ...(env[google] ? [] : [google])];
 }
 
 function isVertex(env: NodeJS.ProcessEnv): boolean {
@@ -24,5 +23,5 @@ export function agentEnvironment(env: NodeJS.ProcessEnv = process.env): AgentEnv
 
 /** The agent name the worker registers under; the token service dispatches this name. */
 export function agentName(env: NodeJS.ProcessEnv = process.env): string {
-  return env.AGENT_NAME || 'voice-agent';
+  return env.AGENT_NAME || DEFAULT_AGENT_NAME;
 }

@@ -1,5 +1,5 @@
 import { initializeLogger, type llm, voice } from '@livekit/agents';
-import { waitFor } from '@voice-agent/testing';
+import { expect, vi } from 'vitest';
 import { resolveAgentConfig } from '../config/config.js';
 import type { ModelResilience } from '../realtime/model.js';
 import type { ModelStatus } from '../realtime/policy.js';
@@ -79,5 +79,7 @@ export function toolOutputs(harness: Harness): Map<string, string> {
 
 /** Waits until `check` is true (5 s at most), naming `what` on timeout. */
 export async function eventually(check: () => boolean | undefined, what: string): Promise<void> {
-  await waitFor(() => (check() ? true : undefined), { timeoutMs: 5_000, what });
+  await vi.waitFor(() => expect(check(), `timed out waiting for ${what}`).toBeTruthy(), {
+    timeout: 5_000,
+  });
 }

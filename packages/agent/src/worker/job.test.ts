@@ -2,13 +2,13 @@ import { initializeLogger, isAgent, llm } from '@livekit/agents';
 import { RpcError } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
 import { FunctionClientToolTransport } from '../tools/function-transport.js';
-import { ToolRegistry } from '../tools/registry.js';
+import { AgentToolSet } from '../tools/tool-set.js';
 import job, { handleDeclaration } from './job.js';
 
 initializeLogger({ pretty: false, level: 'fatal' });
 
-function registry(applied: string[][]) {
-  return new ToolRegistry({
+function toolSet(applied: string[][]) {
+  return new AgentToolSet({
     baseTools: new llm.ToolContext([
       llm.tool({ name: 'lookup_order', description: 'Find an order', execute: async () => 1 }),
     ]),
@@ -35,7 +35,7 @@ describe('job entry', () => {
         { name: 'lookup_order', description: 'clash' },
       ],
     });
-    const answer = JSON.parse(await handleDeclaration(registry(applied), { payload }));
+    const answer = JSON.parse(await handleDeclaration(toolSet(applied), { payload }));
     expect(answer.accepted).toEqual(['get_weather']);
     expect(answer.rejected).toEqual([
       {
@@ -48,7 +48,7 @@ describe('job entry', () => {
   });
 
   it('answers a malformed declaration with an RPC error carrying a stable code', async () => {
-    const tools = registry([]);
+    const tools = toolSet([]);
     const refusal = (payload: string) => handleDeclaration(tools, { payload });
     await expect(refusal('not json')).rejects.toEqual(
       new RpcError(1500, 'invalid_payload: not JSON'),

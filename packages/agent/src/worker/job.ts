@@ -1,4 +1,4 @@
-import { defineAgent, type JobContext, log, voice } from '@livekit/agents';
+import { defineAgent, Future, type JobContext, log, voice } from '@livekit/agents';
 import { RoomEvent, RpcError, type RpcInvocationData } from '@livekit/rtc-node';
 import { loadAgentConfig } from '../config/load.js';
 import { reportGeminiReconnect, superviseJob } from '../lifecycle/job-lifecycle.js';
@@ -8,7 +8,7 @@ import { afterSpeech } from '../preconnect/greeting.js';
 import { prependToSessionInput } from '../preconnect/input.js';
 import { DECLARE_TOOLS_METHOD, DeclarationPayloadError } from '../tools/client-tools.js';
 import { LiveKitRpcTransport } from '../tools/client-transport.js';
-import type { ToolRegistry } from '../tools/registry.js';
+import type { AgentToolSet } from '../tools/tool-set.js';
 import { visitorOfParticipant } from '../visitor/visitor.js';
 import { agentEnvironment } from './environment.js';
 import { ModelStatusAttribute } from './model-status.js';
@@ -19,7 +19,7 @@ export const CONFIG_PATH_VARIABLE = 'VOICE_AGENT_CONFIG';
 
 /** Answers `voice-agent.declare-tools` (docs/protocol.md, section 2). */
 export async function handleDeclaration(
-  tools: ToolRegistry,
+  tools: AgentToolSet,
   data: Pick<RpcInvocationData, 'payload'>,
 ): Promise<string> {
   let payload: unknown;
@@ -89,13 +89,10 @@ async function entry(ctx: JobContext): Promise<void> {
   });
   superviseJob({ room, session, config, preConnectFrames: preConnect.frames });
   // The greeting goes first; what the visitor said before and during it follows, in order.
-  let greeted: () => void = () => undefined;
-  const greeting = new Promise<void>((resolve) => {
-    greeted = resolve;
-  });
+  const greeting = new Future();
   prependToSessionInput(
     session,
-    greeting.then(() => preConnect.frames),
+    greeting.await.then(() => preConnect.frames),
   );
   await session.start({
     agent,
@@ -109,7 +106,7 @@ async function entry(ctx: JobContext): Promise<void> {
     },
     outputOptions: { transcriptionEnabled: config.transcription },
   });
-  await afterSpeech(session, () => greet()).finally(greeted);
+  await afterSpeech(session, () => greet()).finally(() => greeting.resolve());
 }
 
 export default defineAgent({ entry });

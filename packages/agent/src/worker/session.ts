@@ -1,4 +1,4 @@
-import { llm, voice } from '@livekit/agents';
+import { llm, voice, waitUntilTimeout } from '@livekit/agents';
 import { type AgentConfig, DEFAULT_MODEL, DEFAULT_VERTEX_MODEL } from '../config/config.js';
 import { contextWindowCompressionOf } from '../realtime/compression.js';
 import { type ModelResilience, ResilientRealtimeModel } from '../realtime/model.js';
@@ -6,7 +6,7 @@ import { ToolCallCancellations } from '../tools/cancellation.js';
 import type { ClientToolTransport } from '../tools/client-transport.js';
 import { guardTool } from '../tools/guard.js';
 import { createHttpTool } from '../tools/http-tool.js';
-import { ToolRegistry } from '../tools/registry.js';
+import { AgentToolSet } from '../tools/tool-set.js';
 import { personaFor } from '../visitor/persona.js';
 import type { Visitor, VoiceAgentUserData } from '../visitor/visitor.js';
 
@@ -79,7 +79,7 @@ export function createRealtimeModel(
 export interface VoiceAgentSession {
   session: voice.AgentSession;
   agent: voice.Agent;
-  tools: ToolRegistry;
+  tools: AgentToolSet;
   /**
    * Speaks the configured greeting, if any. Call after `session.start()`. With client tools
    * enabled it first waits for the page's declaration (at most `declarationWaitMs`), so that
@@ -108,7 +108,7 @@ const GREETING_SETTLE_LIMIT_MS = 10_000;
 
 /**
  * Builds the AgentSession for one room: Gemini Live through the Google plugin, the
- * configured server and HTTP tools, and a registry for the page's client tools.
+ * configured server and HTTP tools, and the tool set that takes the page's client tools.
  */
 export function createVoiceAgentSession(
   configured: AgentConfig,
@@ -129,7 +129,7 @@ export function createVoiceAgentSession(
     },
   });
   const session = new voice.AgentSession({ llm: model, userData });
-  const tools = new ToolRegistry({
+  const tools = new AgentToolSet({
     baseTools,
     policy: config.clientTools,
     clientTimeoutMs: config.clientTools.timeoutMs,
@@ -140,23 +140,12 @@ export function createVoiceAgentSession(
   const greet = async (declarationWaitMs = GREETING_DECLARATION_WAIT_MS) => {
     if (config.greeting === undefined) return;
     if (config.clientTools.enabled) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, declarationWaitMs);
-      });
-      await Promise.race([tools.firstDeclaration, timeout]);
-      clearTimeout(timer);
+      // At most `declarationWaitMs`: a page without tools is greeted all the same.
+      await waitUntilTimeout(tools.firstDeclaration, declarationWaitMs).catch(() => undefined);
     }
     // The page's tools move Gemini to a new connection: the request waits for it (at most
     // as long again), since the plugin gives a reply request 5 s to start answering.
-    let settleTimer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      model.settled(),
-      new Promise<void>((resolve) => {
-        settleTimer = setTimeout(resolve, GREETING_SETTLE_LIMIT_MS);
-      }),
-    ]);
-    clearTimeout(settleTimer);
+    await waitUntilTimeout(model.settled(), GREETING_SETTLE_LIMIT_MS).catch(() => undefined);
     session.generateReply({
       instructions: `Greet the visitor by saying exactly: ${JSON.stringify(config.greeting)}`,
     });

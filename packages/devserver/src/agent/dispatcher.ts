@@ -3,74 +3,27 @@ import {
   type AvailabilityResponse,
   Job,
   JobAssignment,
-  JobStatus,
   JobTermination,
   JobType,
-  RegisterWorkerResponse,
-  ServerMessage,
-  WorkerMessage,
-  WorkerPong,
   WorkerStatus,
 } from '@livekit/protocol';
 import type { WebSocket } from 'ws';
 import { newId } from '../room/ids.js';
 import type { Room } from '../room/room.js';
 import { trace } from '../server/log.js';
-import { serverInfo } from '../signal/server-info.js';
 import { agentToken } from './agent-token.js';
+import {
+  type ActiveJob,
+  DEFAULT_TIMINGS,
+  type Dispatch,
+  type DispatchTimings,
+  type FailedDispatch,
+  reportFailure,
+} from './dispatch.js';
 import { pickWorker, type RegisteredWorker, type WorkerSummary } from './worker-pool.js';
+import { acceptWorker, sendToWorker } from './worker-socket.js';
 
-/** How long workers get to answer, and how long a job may wait for one. */
-export interface DispatchTimings {
-  /**
-   * A worker that has not answered an availability request within this is skipped and the
-   * job offered to another (LiveKit waits 7.5 s on its side of the same exchange). Default 5000.
-   */
-  availabilityTimeoutMs?: number;
-  /**
-   * A dispatch that no worker has taken within this fails: it is logged on stderr and listed
-   * by `failedDispatches()`. Default 30000.
-   */
-  dispatchTimeoutMs?: number;
-  /** Random numbers in [0, 1) for the load-weighted pick (tests pass their own). */
-  random?: () => number;
-}
-
-const DEFAULT_TIMINGS = {
-  availabilityTimeoutMs: 5_000,
-  dispatchTimeoutMs: 30_000,
-  random: Math.random,
-} satisfies Required<DispatchTimings>;
-
-/** A request to run an agent in a room, until a worker runs it or it fails. */
-interface Dispatch {
-  room: Room;
-  job: Job;
-  /** Set when the job's worker disconnected and the job is offered again. */
-  resuming: boolean;
-  /** Workers asked in this round, so a decline or a silence moves on to the next. */
-  tried: Set<string>;
-  deadline?: NodeJS.Timeout | undefined;
-}
-
-/** A job offered to or run by a worker. */
-export interface ActiveJob {
-  id: string;
-  room: string;
-  agentName: string;
-  /** The worker it was offered or assigned to. */
-  worker: string;
-  /** Dispatched again after its first worker's connection ended. */
-  resuming: boolean;
-}
-
-/** A dispatch that no worker took in time. */
-export interface FailedDispatch {
-  jobId: string;
-  room: string;
-  agentName: string;
-  resuming: boolean;
-}
+export type { ActiveJob, DispatchTimings, FailedDispatch } from './dispatch.js';
 
 /**
  * The `/agent` side of LiveKit: workers register and report their load; each job is offered
@@ -103,79 +56,19 @@ export class AgentDispatcher {
 
   /** Runs the worker protocol on an authenticated `/agent` socket. */
   accept(socket: WebSocket): void {
-    const worker: RegisteredWorker = {
-      id: newId('AW_'),
-      agentName: '',
-      socket,
-      status: WorkerStatus.WS_AVAILABLE,
-      load: 0,
-    };
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!isBinary) return;
-      let message: WorkerMessage;
-      try {
-        message = WorkerMessage.fromBinary(new Uint8Array(data));
-      } catch {
-        return;
-      }
-      this.onMessage(worker, message);
-    });
-    socket.on('error', (error) => trace('worker %s socket error: %s', worker.id, error.message));
-    socket.on('close', () => this.onWorkerGone(worker));
-  }
-
-  private send(worker: RegisteredWorker, message: ServerMessage['message']): void {
-    if (worker.socket.readyState === worker.socket.OPEN) {
-      trace('worker %s <- %s', worker.id, message.case);
-      worker.socket.send(new ServerMessage({ message }).toBinary());
-    }
-  }
-
-  private onMessage(worker: RegisteredWorker, { message }: WorkerMessage): void {
-    if (message.case !== 'updateWorker') trace('worker %s -> %s', worker.id, message.case);
-    switch (message.case) {
-      case 'register':
-        worker.agentName = message.value.agentName;
+    acceptWorker(socket, {
+      registered: (worker) => {
         this.workers.set(worker.id, worker);
-        this.send(worker, {
-          case: 'register',
-          value: new RegisterWorkerResponse({ workerId: worker.id, serverInfo: serverInfo() }),
-        });
         this.flushPending();
-        break;
-      case 'availability':
-        void this.onAvailability(worker, message.value).catch((error: unknown) =>
+      },
+      answered: (worker, answer) =>
+        void this.onAvailability(worker, answer).catch((error: unknown) =>
           trace('assigning to worker %s failed: %s', worker.id, String(error)),
-        );
-        break;
-      case 'updateWorker': {
-        const before = { status: worker.status, load: worker.load };
-        worker.status = message.value.status ?? worker.status;
-        worker.load = message.value.load;
-        const roomier =
-          worker.status === WorkerStatus.WS_AVAILABLE &&
-          (before.status !== WorkerStatus.WS_AVAILABLE || worker.load < before.load);
-        if (roomier) this.flushPending();
-        break;
-      }
-      case 'updateJob':
-        if (
-          message.value.status === JobStatus.JS_SUCCESS ||
-          message.value.status === JobStatus.JS_FAILED
-        ) {
-          this.assigned.delete(message.value.jobId);
-        }
-        break;
-      case 'ping':
-        this.send(worker, {
-          case: 'pong',
-          value: new WorkerPong({
-            lastTimestamp: message.value.timestamp,
-            timestamp: BigInt(Date.now()),
-          }),
-        });
-        break;
-    }
+        ),
+      roomier: () => this.flushPending(),
+      jobEnded: (jobId) => this.assigned.delete(jobId),
+      gone: (worker) => this.onWorkerGone(worker),
+    });
   }
 
   /** Dispatches `agentName` to a room, the way a token's room configuration asks for it. */
@@ -211,13 +104,7 @@ export class AgentDispatcher {
       clearTimeout(offer.timer);
       this.offers.delete(dispatch.job.id);
     }
-    const { id: jobId, agentName } = dispatch.job;
-    const failure = { jobId, room: dispatch.room.name, agentName, resuming: dispatch.resuming };
-    this.failures.push(failure);
-    const seconds = this.timings.dispatchTimeoutMs / 1000;
-    process.stderr.write(
-      `voice-agent-devserver: no agent worker took job ${jobId} (agent "${agentName}", room "${failure.room}"${dispatch.resuming ? ', resuming' : ''}) within ${seconds} s\n`,
-    );
+    this.failures.push(reportFailure(dispatch, this.timings.dispatchTimeoutMs));
   }
 
   /** Offers the job to a worker picked by load, or keeps it until one becomes available. */
@@ -240,7 +127,10 @@ export class AgentDispatcher {
     }, this.timings.availabilityTimeoutMs);
     this.offers.set(dispatch.job.id, { dispatch, worker, timer });
     const { job, resuming } = dispatch;
-    this.send(worker, { case: 'availability', value: new AvailabilityRequest({ job, resuming }) });
+    sendToWorker(worker, {
+      case: 'availability',
+      value: new AvailabilityRequest({ job, resuming }),
+    });
   }
 
   /** A worker registered or has room again: waiting dispatches get a new round of offers. */
@@ -272,7 +162,7 @@ export class AgentDispatcher {
     const token = await agentToken(this.apiKey, this.apiSecret, dispatch, answer);
     if (this.assigned.get(dispatch.job.id)?.worker !== worker) return;
     // Like LiveKit's open-source server, no url: the worker joins with its own.
-    this.send(worker, {
+    sendToWorker(worker, {
       case: 'assignment',
       value: new JobAssignment({ job: dispatch.job, token }),
     });
@@ -315,7 +205,7 @@ export class AgentDispatcher {
     for (const [id, { dispatch, worker }] of this.assigned) {
       if (dispatch.room !== room) continue;
       this.assigned.delete(id);
-      this.send(worker, { case: 'termination', value: new JobTermination({ jobId: id }) });
+      sendToWorker(worker, { case: 'termination', value: new JobTermination({ jobId: id }) });
     }
   }
 

@@ -1,4 +1,5 @@
 import { ParticipantInfo_Kind, RoomConfiguration } from '@livekit/protocol';
+import { decodeJwt } from 'jose';
 import { type ClaimGrants, TokenVerifier } from 'livekit-server-sdk';
 
 /** Stable codes for every way a token can be refused. */
@@ -50,20 +51,18 @@ const KINDS: Record<string, ParticipantInfo_Kind> = {
   sip: ParticipantInfo_Kind.SIP,
 };
 
-/**
- * Reads the issuer (API key) without verifying, to pick the secret to verify with. jose's
- * `decodeJwt` would do it, but jose is livekit-server-sdk's dependency, not this package's.
- */
+/** Reads the issuer (API key) without verifying, to pick the secret to verify with. */
 function unverifiedIssuer(token: string): string {
-  const payload = token.split('.')[1];
-  if (!payload) throw new TokenError('token_malformed', 'access token is not a JWT');
+  let issuer: unknown;
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ClaimGrants;
-    if (typeof claims.iss !== 'string') throw new Error('no issuer');
-    return claims.iss;
+    issuer = decodeJwt(token).iss;
   } catch {
+    throw new TokenError('token_malformed', 'access token is not a JWT');
+  }
+  if (typeof issuer !== 'string') {
     throw new TokenError('token_malformed', 'access token payload is not valid');
   }
+  return issuer;
 }
 
 /** Verifies signature and expiry against `keys` (API key → secret) and returns the raw claims. */

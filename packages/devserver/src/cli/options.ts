@@ -62,6 +62,7 @@ export function resolveOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptio
   } catch (error) {
     throw new CliError('invalid_arguments', (error as Error).message);
   }
+  // @voice-agent/protocol's parsePort rule, written here: the dev server installs on its own.
   const portText = values.port ?? env.PORT ?? String(DEFAULT_PORT);
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) {

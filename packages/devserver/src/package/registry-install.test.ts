@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Room as NodeRoom, RoomEvent } from '@livekit/rtc-node';
-import { type LaunchedBrowser, launchChromium, waitFor } from '@voice-agent/testing';
+import { type LaunchedBrowser, launchChromium, publishTone, waitFor } from '@voice-agent/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishTone } from '../testing/node-participant.js';
 import { serveTestPage, type TestPageServer } from '../testing/page.js';
 import { mintToken } from '../testing/tokens.js';
 

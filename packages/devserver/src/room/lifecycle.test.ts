@@ -18,12 +18,11 @@ import {
   Room,
   RoomEvent,
 } from '@livekit/rtc-node';
-import { waitFor } from '@voice-agent/testing';
+import { measureLevel, publishTone, waitFor } from '@voice-agent/testing';
 import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type DevServer, startDevServer } from '../server/dev-server.js';
-import { measureLevel, publishTone } from '../testing/node-participant.js';
 import { mintToken } from '../testing/tokens.js';
 
 async function agentToken(room: string): Promise<string> {

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   type AddTrackRequest,
   type AudioTrackFeature,
@@ -6,13 +7,9 @@ import {
   LeaveRequest_Action,
   ParticipantInfo_State,
   ParticipantUpdate,
-  RequestResponse,
-  RequestResponse_Reason,
   Room as RoomInfo,
-  TrackInfo,
   TrackPublishedResponse,
   TrackSubscribed,
-  TrackType,
   TrackUnpublishedResponse,
 } from '@livekit/protocol';
 import type { RTCDataChannel } from 'werift';
@@ -20,6 +17,7 @@ import type { Downtrack, PublishedSection } from '../rtc/peer.js';
 import { trace } from '../server/log.js';
 import { newId } from './ids.js';
 import { type Participant, PublishedTrack } from './participant.js';
+import { acceptedTrack, whenConnected } from './publish.js';
 
 /** How long a client gets to read its final leave before the server closes the socket. */
 const LEAVE_GRACE_MS = 2_000;
@@ -89,66 +87,21 @@ export class Room {
     this.activateWhenConnected(participant);
   }
 
-  /**
-   * JOINED → ACTIVE once the participant's peer connection is up, told to everyone, as
-   * LiveKit does. livekit-client sends its pre-connect audio only to an ACTIVE agent.
-   */
+  /** JOINED → ACTIVE once its peer connection is up, told to everyone, as LiveKit does. */
   private activateWhenConnected(participant: Participant): void {
-    const activate = () => {
+    whenConnected(participant, () => {
       if (participant.state !== ParticipantInfo_State.JOINED) return;
       if (!this.participants.has(participant.sid)) return;
       participant.state = ParticipantInfo_State.ACTIVE;
       trace('%s is active', participant.identity);
       this.broadcast(participant);
-    };
-    const { pc } = participant.peer;
-    if (pc.connectionState === 'connected') {
-      activate();
-      return;
-    }
-    const { unSubscribe } = pc.connectionStateChange.subscribe((state) => {
-      if (state !== 'connected' && state !== 'closed') return;
-      unSubscribe();
-      if (state === 'connected') activate();
     });
   }
 
   /** AddTrackRequest: audio is accepted (when the grant allows publishing); video is refused. */
   addTrack(participant: Participant, request: AddTrackRequest): void {
-    const refuse = (reason: RequestResponse_Reason, message: string) =>
-      participant.send({
-        case: 'requestResponse',
-        value: new RequestResponse({
-          reason,
-          message,
-          request: { case: 'addTrack', value: request },
-        }),
-      });
-    if (!participant.grant.canPublish) {
-      refuse(RequestResponse_Reason.NOT_ALLOWED, 'token does not grant canPublish');
-      return;
-    }
-    if (request.type !== TrackType.AUDIO) {
-      refuse(
-        RequestResponse_Reason.UNSUPPORTED_TYPE,
-        'this development server forwards audio only',
-      );
-      return;
-    }
-    const info = new TrackInfo({
-      sid: newId('TR_'),
-      type: TrackType.AUDIO,
-      name: request.name,
-      source: request.source,
-      muted: request.muted,
-      mimeType: 'audio/opus',
-      disableDtx: request.disableDtx,
-      stereo: request.stereo,
-      disableRed: request.disableRed,
-      stream: request.stream,
-      audioFeatures: request.audioFeatures,
-      encryption: request.encryption,
-    });
+    const info = acceptedTrack(participant, request);
+    if (!info) return;
     const track = new PublishedTrack(info, request.cid);
     trace('%s publishes %s, audio features %j', participant.identity, info.sid, info.audioFeatures);
     participant.tracks.set(info.sid, track);
@@ -285,14 +238,10 @@ export class Room {
       participant.send({ case: 'leave', value: leave });
       await this.remove(participant, DisconnectReason.ROOM_DELETED);
     }
-    let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all(leaving.map((participant) => participant.signal.closed)),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, LEAVE_GRACE_MS);
-      }),
+      delay(LEAVE_GRACE_MS, undefined, { ref: false }),
     ]);
-    clearTimeout(timer);
     for (const participant of leaving) participant.signal.close();
   }
 }

@@ -1,7 +1,14 @@
 import { Room as NodeRoom, type RemoteTrack, RoomEvent } from '@livekit/rtc-node';
-import { type LaunchedBrowser, launchChromium, makeSpeechWav, waitFor } from '@voice-agent/testing';
+import {
+  firstRemoteAudio,
+  type LaunchedBrowser,
+  launchChromium,
+  makeSpeechWav,
+  measureLevel,
+  publishTone,
+  waitFor,
+} from '@voice-agent/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstRemoteAudio, measureLevel, publishTone } from '../testing/node-participant.js';
 import { serveTestPage, type TestPageServer } from '../testing/page.js';
 import { mintToken } from '../testing/tokens.js';
 import { type DevServer, startDevServer } from './dev-server.js';

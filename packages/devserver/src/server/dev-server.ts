@@ -10,8 +10,8 @@ import {
 } from '../agent/dispatcher.js';
 import type { WorkerSummary } from '../agent/worker-pool.js';
 import { TokenError, verifyClaims, verifyJoinToken } from '../auth/token.js';
-import { joinSettingsFrom, tokenFrom } from '../signal/join-request.js';
-import { refuseResume, SignalSession } from '../signal/session.js';
+import { SignalConnection } from '../signal/connection.js';
+import { joinSettingsFrom, refuseResume, tokenFrom } from '../signal/join-request.js';
 import { RoomRegistry } from './rooms.js';
 
 /** LiveKit's own development defaults: `livekit-server --dev`. */
@@ -121,7 +121,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     );
   });
 
-  /** Verifies the token and the join request, then upgrades into a signalling session. */
+  /** Verifies the token and the join request, then upgrades into a signalling connection. */
   async function joinRoom(
     request: IncomingMessage,
     socket: Duplex,
@@ -132,7 +132,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     const grant = await verifyJoinToken(tokenFrom(url, request.headers.authorization), keys);
     const settings = joinSettingsFrom(url, dualPeerConnection);
     if (settings.resume) {
-      // Sessions are not kept across signalling connections: a leave asking for a full
+      // Nothing is kept across signalling connections: a leave asking for a full
       // reconnect sends the client straight to a fresh join instead of retrying a resume.
       sockets.handleUpgrade(request, socket, head, (ws) => refuseResume(ws));
       return;
@@ -141,9 +141,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     if (existing) await registry.evictDuplicate(existing, grant.identity);
     sockets.handleUpgrade(request, socket, head, (ws) => {
       const room = registry.roomFor(grant.room);
-      const session = new SignalSession(ws, room, grant, settings, pingTimeoutSeconds);
-      session.start();
-      if (!session.participant.isAgent) registry.dispatchFor(room, grant);
+      const connection = new SignalConnection(ws, room, grant, settings, pingTimeoutSeconds);
+      connection.start();
+      if (!connection.participant.isAgent) registry.dispatchFor(room, grant);
     });
   }
 

@@ -1,10 +1,15 @@
 import { gunzipSync } from 'node:zlib';
 import {
+  DisconnectReason,
   JoinRequest,
+  LeaveRequest,
+  LeaveRequest_Action,
   type SessionDescription,
+  SignalResponse,
   WrappedJoinRequest,
   WrappedJoinRequest_Compression,
 } from '@livekit/protocol';
+import type { WebSocket } from 'ws';
 
 /** The token from `access_token=` (livekit-client) or `Authorization: Bearer` (rtc-node). */
 export function tokenFrom(url: URL, authorization: string | undefined): string {
@@ -30,7 +35,7 @@ export interface JoinSettings {
   dualPeerConnection: boolean;
   clientProtocol: number;
   autoSubscribe: boolean;
-  /** The client asks to resume an earlier session (which this server does not keep). */
+  /** The client asks to resume an earlier connection (this server keeps none). */
   resume: boolean;
   publisherOffer?: SessionDescription;
 }
@@ -53,4 +58,15 @@ export function joinSettingsFrom(url: URL, dualPeerConnection: boolean): JoinSet
     resume: join?.reconnect ?? false,
     publisherOffer: join?.publisherOffer,
   };
+}
+
+/** Answers a resume attempt with a leave that asks for a full reconnect, then closes. */
+export function refuseResume(socket: WebSocket): void {
+  const leave = new LeaveRequest({
+    canReconnect: true,
+    reason: DisconnectReason.STATE_MISMATCH,
+    action: LeaveRequest_Action.RECONNECT,
+  });
+  socket.send(new SignalResponse({ message: { case: 'leave', value: leave } }).toBinary());
+  socket.close(1000, 'resume not supported');
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { GeminiLiveStandIn } from '@voice-agent/agent/testing';
 import { AccessToken, RoomAgentDispatch, RoomConfiguration } from 'livekit-server-sdk';
@@ -8,7 +9,7 @@ import { AGENT_CONFIG } from '../playground.js';
 import { spawnWorker } from '../worker/worker-process.js';
 import { TONE_PERIOD_MS, TonePartner } from './participant.js';
 import { killGroup, onInterrupt } from './run/cleanup.js';
-import { sleep, withinLimit } from './run/limits.js';
+import { withinLimit } from './run/limits.js';
 import { progress } from './run/progress.js';
 import { Unmeasured } from './run/section.js';
 import { percentile } from './stats.js';

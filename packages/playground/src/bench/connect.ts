@@ -2,14 +2,14 @@ import type { Page } from 'playwright-core';
 import type { Playground } from '../playground.js';
 import { AGENT_CONFIG } from '../playground.js';
 import { spawnWorker } from '../worker/worker-process.js';
+import { endCall, type StartedCall, startCall } from './page-call.js';
 import { onInterrupt } from './run/cleanup.js';
 import { withinLimit } from './run/limits.js';
 import { progress } from './run/progress.js';
 import { firstLine, Unmeasured } from './run/section.js';
-import { endSession, type StartedSession, startSession } from './session.js';
 
 /** One session's connect time, and the part of it spent fetching the token. */
-export type ConnectSample = StartedSession;
+export type ConnectSample = StartedCall;
 
 /** Rounds of sessions: each round's samples, so that the report can show the spread. */
 export type ConnectRounds = ConnectSample[][];
@@ -42,11 +42,11 @@ export async function connectTimes(
       await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_SESSIONS_MS));
       progress(`${label}: round ${round}/${rounds}, session ${i}/${sessions}`);
       try {
-        samples.push(await startSession(page, CONNECT_LIMIT_MS));
+        samples.push(await startCall(page, CONNECT_LIMIT_MS));
       } catch (error) {
         failures.push(`round ${round} session ${i}: ${firstLine(error)}`);
       }
-      await endSession(page, playground);
+      await endCall(page, playground);
     }
     result.push(samples);
   }

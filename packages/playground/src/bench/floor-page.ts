@@ -3,11 +3,12 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DevServer } from '@voice-agent/devserver';
 import { AccessToken } from 'livekit-server-sdk';
 import type { Page } from 'playwright-core';
 import { delays, onsetsIn } from './onsets.js';
-import { sleep, withinLimit } from './run/limits.js';
+import { withinLimit } from './run/limits.js';
 
 const require = createRequire(import.meta.url);
 const CLIENT = join(dirname(require.resolve('livekit-client')), 'livekit-client.esm.mjs');

@@ -10,6 +10,7 @@ import {
   TrackPublishOptions,
   TrackSource,
 } from '@livekit/rtc-node';
+import { pcm16Rms, toneSamples } from '@voice-agent/testing';
 
 const SAMPLE_RATE = 48_000;
 const FRAME_MS = 10;
@@ -24,12 +25,6 @@ const ANSWER_GRACE_MS = 1_000;
  * chunks, so the tones land at every point of them instead of one fixed point per session.
  */
 export const TONE_PERIOD_MS = 2_010;
-
-function rms(data: Int16Array): number {
-  let sum = 0;
-  for (const sample of data) sum += (sample / 32768) ** 2;
-  return data.length ? Math.sqrt(sum / data.length) : 0;
-}
 
 /**
  * A headless visitor: an rtc-node participant that sends a 440 Hz tone of `toneMs` about every
@@ -88,6 +83,7 @@ export class TonePartner {
 
   async #send(source: AudioSource, toneMs = 200, periodMs = TONE_PERIOD_MS): Promise<void> {
     const silence = new Int16Array(FRAME_SAMPLES);
+    const toneFrames = toneSamples({ frequency: 440, durationMs: toneMs, amplitude: 0.5 });
     let frameIndex = 0;
     const framesPerPeriod = periodMs / FRAME_MS;
     while (this.#sending) {
@@ -95,11 +91,7 @@ export class TonePartner {
       const tone = inPeriod < toneMs / FRAME_MS;
       let data = silence;
       if (tone) {
-        data = new Int16Array(FRAME_SAMPLES);
-        for (let i = 0; i < FRAME_SAMPLES; i++) {
-          const t = (inPeriod * FRAME_SAMPLES + i) / SAMPLE_RATE;
-          data[i] = Math.round(Math.sin(2 * Math.PI * 440 * t) * 0.5 * 32767);
-        }
+        data = toneFrames.slice(inPeriod * FRAME_SAMPLES, (inPeriod + 1) * FRAME_SAMPLES);
       }
       // captureFrame resolves once the frame is queued; its queue paces us in real time.
       await source.captureFrame(new AudioFrame(data, SAMPLE_RATE, 1, FRAME_SAMPLES));
@@ -120,7 +112,8 @@ export class TonePartner {
       if (done) return;
       // Before the tone has played (it waits in the source's queue), nothing answers it.
       const now = performance.now();
-      if (this.#answered || now < this.#toneStartedAt || rms(frame.data) < HEARD_LEVEL) continue;
+      if (this.#answered || now < this.#toneStartedAt || pcm16Rms(frame.data) < HEARD_LEVEL)
+        continue;
       this.#answered = true;
       if (this.#toneStartedAt >= this.#measuringSince) this.delays.push(now - this.#toneStartedAt);
     }

@@ -1,10 +1,10 @@
 import { ReadableStream } from 'node:stream/web';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { initializeLogger, voice } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
 import { createRealtimeModel, resolveAgentConfig } from '@voice-agent/agent';
 import { GeminiLiveStandIn, type ServerEvent, tonePcm } from '@voice-agent/agent/testing';
 import { toneSamples } from '@voice-agent/testing';
-import { sleep } from './run/limits.js';
 import { progress } from './run/progress.js';
 import { Unmeasured } from './run/section.js';
 import { type HeardAnswer, RealTimeSpeaker } from './switch-speaker.js';

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Reaction, tonePcm } from '@voice-agent/agent/testing';
 import { waitFor } from '@voice-agent/testing';
 // Types only: the widget's events on `document.querySelector('voice-agent')`.
@@ -6,10 +7,9 @@ import type { Page } from 'playwright-core';
 import type { Playground } from '../playground.js';
 import { type FloorTurns, floorTurns } from './floor-page.js';
 import { onsetsIn } from './onsets.js';
-import { sleep } from './run/limits.js';
+import { endCall, startCall } from './page-call.js';
 import { progress } from './run/progress.js';
 import { firstLine, Unmeasured } from './run/section.js';
-import { endSession, startSession } from './session.js';
 
 /**
  * Time between tones in the microphone file; each tone is 400 ms. Not a multiple of the
@@ -114,7 +114,7 @@ export async function voiceRounds(
       );
     } catch (error) {
       // The next round starts from a page without a session.
-      await endSession(page, playground).catch(() => undefined);
+      await endCall(page, playground).catch(() => undefined);
       failures.push(`round ${round}: ${firstLine(error)}`);
       progress(`voice: round ${round}/${rounds} not measured: ${firstLine(error)}`);
     }
@@ -146,7 +146,7 @@ async function stackTurns(
   answeredAt: number[],
   turns: number,
 ): Promise<Omit<VoiceRound, 'floor'>> {
-  await startSession(page, START_LIMIT_MS);
+  await startCall(page, START_LIMIT_MS);
   // The window opens once the stand-in has answered a tone: the greeting has passed, and the
   // page's tools (applied after it, a reconnect to Gemini) are in place.
   const answeredBefore = answeredAt.length;
@@ -161,7 +161,7 @@ async function stackTurns(
   await sleep(turns * TURN_PERIOD_MS + LAST_ANSWER_MS);
   const allMic = await onsetsIn(page, 'mic');
   const heard = await onsetsIn(page, 'remote');
-  await endSession(page, playground);
+  await endCall(page, playground);
   const result = {
     tones: 0,
     standInAnswered: 0,

@@ -1,10 +1,7 @@
+import { LIVEKIT_VARIABLES } from '@voice-agent/protocol';
+
 /** Variables that would take the playground out of offline demo mode or off the dev server. */
-const SERVICE_VARIABLES = [
-  'GOOGLE_API_KEY',
-  'LIVEKIT_URL',
-  'LIVEKIT_API_KEY',
-  'LIVEKIT_API_SECRET',
-];
+const SERVICE_VARIABLES = ['GOOGLE_API_KEY', ...LIVEKIT_VARIABLES];
 
 /** This process's environment without them: the playground as a newcomer runs it. */
 export function offlineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -1,19 +1,11 @@
 import type { GeminiLiveStandIn } from '@voice-agent/agent/testing';
-
-/** RMS level (0–1) of a base64 PCM16 chunk, as the model receives it. */
-export function chunkLevel(base64: string): number {
-  const bytes = Buffer.from(base64, 'base64');
-  const samples = new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 2));
-  let sum = 0;
-  for (const sample of samples) sum += (sample / 32768) ** 2;
-  return samples.length ? Math.sqrt(sum / samples.length) : 0;
-}
+import { base64Pcm16Rms } from '@voice-agent/testing';
 
 /** Levels of the audio chunks the stand-in received, from message index `from` on. */
 export function inputLevels(standIn: GeminiLiveStandIn, from = 0): number[] {
   return standIn.received.slice(from).flatMap((m) => {
     const data = m.kind === 'realtimeInput' ? m.message.realtimeInput?.audio?.data : undefined;
-    return typeof data === 'string' ? [chunkLevel(data)] : [];
+    return typeof data === 'string' ? [base64Pcm16Rms(data)] : [];
   });
 }
 

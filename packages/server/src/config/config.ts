@@ -1,10 +1,11 @@
+import { DEFAULT_AGENT_NAME } from '@voice-agent/protocol';
 import { TokenServiceConfigError } from '../errors/errors.js';
 import { parseOriginPatterns } from '../origins/origins.js';
 import { MemoryRateLimitStore, type RateLimitStore } from '../rate-limit/store.js';
 import type { AuthorizeHook, TokenServiceOptions, TrustProxyOptions } from './options.js';
 
 /** The agent dispatched when neither `agentNames` nor `AGENT_NAME` is set. */
-export const DEFAULT_AGENT_NAME = 'voice-agent';
+export { DEFAULT_AGENT_NAME };
 
 /** Loopback development origins: the allow-list when none is configured. */
 export const DEFAULT_ALLOWED_ORIGINS: readonly string[] = Object.freeze([

@@ -15,6 +15,7 @@ interface RuntimeBindings {
  * The client address: from the trusted proxy header when configured, otherwise from the
  * runtime's connection (Node, Bun, Deno). `undefined` when the runtime does not say
  * (Cloudflare Workers: configure `trustProxy: { header: 'cf-connecting-ip' }`).
+ * Not Hono's `getConnInfo`: that is one import per runtime, and this one service runs on all.
  */
 export function clientIp(
   c: Context,

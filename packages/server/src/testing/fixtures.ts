@@ -1,14 +1,14 @@
+import { TEST_CREDENTIALS as SHARED_TEST_CREDENTIALS } from '@voice-agent/testing';
 import type { Hono } from 'hono';
 import { type ClaimGrants, TokenVerifier } from 'livekit-server-sdk';
 import { expect } from 'vitest';
 import type { TokenServiceOptions } from '../config/options.js';
 import { createTokenService } from '../service/service.js';
 
-/** Test-only credentials; the secret is long enough for HS256. */
+/** The token service's options in tests: the shared test credentials and a loopback URL. */
 export const TEST_CREDENTIALS = {
   livekitUrl: 'ws://127.0.0.1:7880',
-  apiKey: 'test-key',
-  apiSecret: 'test-secret-0123456789-abcdefghijklmnop',
+  ...SHARED_TEST_CREDENTIALS,
 } as const satisfies TokenServiceOptions;
 
 export const PAGE_ORIGIN = 'http://localhost:5173';

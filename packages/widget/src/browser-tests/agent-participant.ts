@@ -12,7 +12,7 @@ import {
   TrackPublishOptions,
   TrackSource,
 } from '@livekit/rtc-node';
-import { toneSamples } from '@voice-agent/testing';
+import { pcm16Rms, toneSamples } from '@voice-agent/testing';
 import { AccessToken } from 'livekit-server-sdk';
 
 /**
@@ -173,9 +173,7 @@ export class AgentParticipant {
       for (;;) {
         const { done, value: frame } = await reader.read();
         if (done) return;
-        let sum = 0;
-        for (const sample of frame.data) sum += (sample / 32768) ** 2;
-        this.#visitorLevel = Math.max(this.#visitorLevel, Math.sqrt(sum / frame.data.length));
+        this.#visitorLevel = Math.max(this.#visitorLevel, pcm16Rms(frame.data));
       }
     })().catch(() => undefined);
   }

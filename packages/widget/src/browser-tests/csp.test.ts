@@ -73,7 +73,7 @@ describe('strict Content-Security-Policy', () => {
     await waitForEvents(page, 'voice-agent-state');
     await widget.getByRole('status').filter({ hasText: 'Connexion…' }).waitFor();
     await page.waitForLoadState('networkidle');
-    expect(fixture.server.sessionChunkRequests().length).toBe(1);
+    expect(fixture.server.callChunkRequests().length).toBe(1);
     await page.evaluate(() => document.querySelector('voice-agent')?.end());
     await widget.getByRole('status').filter({ hasText: 'Appel terminé' }).waitFor();
     expect(violations).toEqual([]);

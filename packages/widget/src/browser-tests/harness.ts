@@ -59,8 +59,8 @@ export class StaticServer {
     return `${this.origin}${path}`;
   }
 
-  /** Paths of the call chunk (livekit-client and the session code) requested so far. */
-  sessionChunkRequests(): string[] {
+  /** Paths of the call chunk (livekit-client and the call code) requested so far. */
+  callChunkRequests(): string[] {
     return this.requests.filter((path) => /\/chunks\/call-[A-Za-z0-9_-]+\.js/.test(path));
   }
 

@@ -44,10 +44,10 @@ describe('lazy loading', () => {
   it('loads no call code until the visitor hovers the launcher', async () => {
     const page = await open('<voice-agent token-url="/token"></voice-agent>');
     await settle(page);
-    expect(fixture.server.sessionChunkRequests()).toEqual([]);
+    expect(fixture.server.callChunkRequests()).toEqual([]);
     await page.locator('voice-agent').getByRole('button').hover();
-    await waitFor(() => (fixture.server.sessionChunkRequests().length > 0 ? true : undefined), {
-      what: 'the session chunk to be requested on hover',
+    await waitFor(() => (fixture.server.callChunkRequests().length > 0 ? true : undefined), {
+      what: 'the call chunk to be requested on hover',
     });
     fixture.server.requests.length = 0;
   });
@@ -55,10 +55,10 @@ describe('lazy loading', () => {
   it('loads the call code when the launcher gets keyboard focus', async () => {
     const page = await open('<voice-agent token-url="/token"></voice-agent>');
     await settle(page);
-    expect(fixture.server.sessionChunkRequests()).toEqual([]);
+    expect(fixture.server.callChunkRequests()).toEqual([]);
     await page.keyboard.press('Tab');
-    await waitFor(() => (fixture.server.sessionChunkRequests().length > 0 ? true : undefined), {
-      what: 'the session chunk to be requested on focus',
+    await waitFor(() => (fixture.server.callChunkRequests().length > 0 ? true : undefined), {
+      what: 'the call chunk to be requested on focus',
     });
     fixture.server.requests.length = 0;
   });
@@ -89,7 +89,7 @@ describe('lazy loading', () => {
       error: 'invalid_tool',
     });
     await settle(page);
-    expect(fixture.server.sessionChunkRequests()).toEqual([]);
+    expect(fixture.server.callChunkRequests()).toEqual([]);
   });
 });
 
@@ -99,7 +99,7 @@ describe('start() before the call code has loaded', () => {
       `<voice-agent token-url="http://127.0.0.1:${await getFreePort()}/token"></voice-agent>`,
     );
     await settle(page);
-    expect(fixture.server.sessionChunkRequests()).toEqual([]);
+    expect(fixture.server.callChunkRequests()).toEqual([]);
     const state = await page.evaluate(() => {
       const element = document.querySelector('voice-agent');
       void element?.start();
@@ -108,7 +108,7 @@ describe('start() before the call code has loaded', () => {
     expect(state).toBe('connecting');
     const [error] = await waitForEvents(page, 'voice-agent-error');
     expect(error).toMatchObject({ code: 'token_unreachable' });
-    expect(fixture.server.sessionChunkRequests()).toHaveLength(1);
+    expect(fixture.server.callChunkRequests()).toHaveLength(1);
     fixture.server.requests.length = 0;
   });
 });

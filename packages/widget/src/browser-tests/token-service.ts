@@ -1,12 +1,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createTokenService, type TokenServiceOptions } from '@voice-agent/server';
-
-/** Test-only LiveKit credentials (the secret is long enough for HS256). */
-export const TEST_CREDENTIALS = {
-  apiKey: 'widget-test-key',
-  apiSecret: 'widget-test-secret-0123456789-abcdefghij',
-} as const;
+import { TEST_CREDENTIALS } from '@voice-agent/testing';
 
 /** The real token service (`@voice-agent/server`) on a free loopback port. */
 export interface RunningTokenService {

@@ -76,3 +76,23 @@ export function resolveMessages(
     errors: { ...base.errors, ...overrides.errors },
   } as Messages;
 }
+
+/** An element whose texts follow its `lang`, else the nearest `lang` attribute around it. */
+interface LocalizedElement {
+  readonly lang: string;
+  readonly parentElement: HTMLElement | null;
+  requestUpdate(): void;
+}
+
+/**
+ * The element's messages now (English until its language has loaded; it re-renders then),
+ * with the page's overrides on top.
+ */
+export function messagesFor(element: LocalizedElement, overrides: MessageOverrides): Messages {
+  const lang =
+    element.lang || element.parentElement?.closest('[lang]')?.getAttribute('lang') || 'en';
+  if (!isLanguageLoaded(lang)) {
+    void loadLanguage(lang).then((found) => found && element.requestUpdate());
+  }
+  return resolveMessages(lang, overrides);
+}

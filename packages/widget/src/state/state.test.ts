@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isActive, nextState, stateFromAgentAttribute } from './state.js';
 
-describe('session state machine', () => {
+describe('call state machine', () => {
   it('goes idle → connecting → listening → thinking → speaking → ended', () => {
     let state = nextState('idle', { type: 'start' });
     expect(state).toBe('connecting');

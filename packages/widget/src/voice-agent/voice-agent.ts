@@ -1,43 +1,23 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { property, query } from 'lit/decorators.js';
-import type { Call } from '../call/call.js';
-import type { CallHost } from '../call/call-host.js';
+import { CallLoader, type CallLoaderHost } from '../call/call-loader.js';
 import { CallState } from '../call/call-state.js';
-import { VoiceAgentError } from '../errors/errors.js';
-import {
-  isLanguageLoaded,
-  loadLanguage,
-  type MessageOverrides,
-  type Messages,
-  resolveMessages,
-} from '../i18n/i18n.js';
+import { type MessageOverrides, messagesFor } from '../i18n/i18n.js';
 import { isActive, type VoiceAgentState } from '../state/state.js';
 import type { TokenCredentials, TokenHeaders } from '../token/token.js';
 import { type ClientTool, PageToolRegistry } from '../tools/tools.js';
 import { VERSION } from '../version.js';
+import { PanelControl } from './panel-control.js';
+import { renderLauncher } from './voice-agent.launcher.js';
+import {
+  onUnlessFalse,
+  type VoiceAgentPosition,
+  type VoiceAgentTheme,
+} from './voice-agent.options.js';
 import { renderPanel } from './voice-agent.panel.js';
 import { styles } from './voice-agent.styles.js';
 
-/** Where the widget sits: a corner of the viewport, or in the page's flow. */
-export type VoiceAgentPosition =
-  | 'bottom-right'
-  | 'bottom-left'
-  | 'top-right'
-  | 'top-left'
-  | 'inline';
-
-/** `light`, `dark`, or `auto` (follows `prefers-color-scheme`). */
-export type VoiceAgentTheme = 'light' | 'dark' | 'auto';
-
-/** Booleans that are on unless the attribute says `"false"`. */
-const onUnlessFalse = {
-  fromAttribute: (value: string | null) => value !== 'false',
-  toAttribute: (value: boolean) => (value ? '' : 'false'),
-};
-
-const microphoneIcon = html`<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true">
-  <path d="M12 15a3 3 0 0 0 3-3V6a3 3 0 1 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-2.08A7 7 0 0 0 19 12h-2Z"/>
-</svg>`;
+export type { VoiceAgentPosition, VoiceAgentTheme } from './voice-agent.options.js';
 
 /**
  * `<voice-agent>`: a voice assistant for any website. Talks to an agent over LiveKit; loads
@@ -93,7 +73,7 @@ const microphoneIcon = html`<svg viewBox="0 0 24 24" fill="currentColor" aria-hi
  * @cssprop [--voice-agent-z-index=2147483000] - Stacking order of the floating widget.
  * @cssprop [--voice-agent-shadow=0 12px 32px rgb(0 0 0 / 0.18)] - Launcher and panel shadow.
  */
-export class VoiceAgentElement extends LitElement implements CallHost {
+export class VoiceAgentElement extends LitElement implements CallLoaderHost {
   static override styles = styles;
   /** The widget's version, so a second copy on the page can say which one is defined. */
   static readonly version = VERSION;
@@ -145,18 +125,17 @@ export class VoiceAgentElement extends LitElement implements CallHost {
   /** @internal What the panel shows about the call; the call code reports to it. */
   readonly call = new CallState(this);
 
-  /** @internal Where the session puts the agent's `<audio>` element. */
+  /** @internal Where the call puts the agent's `<audio>` element. */
   @query('.audio') readonly audioContainer!: HTMLElement | null;
   @query('[part~="visualizer"]') private readonly visualizer!: HTMLElement | null;
-  @query('[part~="launcher"]') private readonly launcher!: HTMLButtonElement | null;
-  @query('[part~="panel"]') private readonly panel!: HTMLElement | null;
+  /** @internal */
+  @query('[part~="launcher"]') readonly launcher!: HTMLButtonElement | null;
+  /** @internal */
+  @query('[part~="panel"]') readonly panel!: HTMLElement | null;
   @query('[part~="base"]') private readonly base!: HTMLElement | null;
 
-  #call: Call | undefined;
-  #loading: Promise<Call> | undefined;
-  #startPending = false;
-  #mutedRequest: boolean | undefined;
-  #focusedBeforeUpdate: Element | null = null;
+  readonly #calls = new CallLoader(this);
+  readonly #panel = new PanelControl(this);
 
   /** What the widget is doing now. */
   get state(): VoiceAgentState {
@@ -165,8 +144,7 @@ export class VoiceAgentElement extends LitElement implements CallHost {
 
   /** Whether the microphone is muted. */
   get muted(): boolean {
-    if (this.#call && isActive(this.state)) return this.#call.muted;
-    return this.#mutedRequest ?? this.startMuted;
+    return this.#calls.muted;
   }
 
   /**
@@ -175,56 +153,23 @@ export class VoiceAgentElement extends LitElement implements CallHost {
    */
   start(): Promise<void> {
     if (isActive(this.state)) return Promise.resolve();
-    // Created inside the gesture: resuming it later would not be allowed on iOS Safari.
-    const audioContext = new AudioContext();
-    void audioContext.resume().catch(() => undefined);
     this.open = true;
-    this.#startPending = true;
-    this.call.setLoading(true);
-    return this.#load().then(
-      (call) => {
-        if (!this.#startPending) {
-          // end() was called while the call code was loading.
-          void audioContext.close();
-          return;
-        }
-        this.#startPending = false;
-        const muted = this.#mutedRequest ?? this.startMuted;
-        this.#mutedRequest = undefined;
-        return call.start({ muted, audioContext });
-      },
-      (cause: unknown) => {
-        void audioContext.close();
-        this.#startPending = false;
-        const error = new VoiceAgentError('load_failed', 'The call code did not load.', { cause });
-        // No call began, so none ends: no voice-agent-ended.
-        this.call.fail(error, { ended: false });
-      },
-    );
+    return this.#calls.start();
   }
 
   /** Hangs up; the panel stays open showing "Call ended". */
-  async end(): Promise<void> {
-    this.#startPending = false;
-    if (this.#call) await this.#call.end();
-    else this.call.end('user');
+  end(): Promise<void> {
+    return this.#calls.end();
   }
 
   /** Mutes (`true`, the default) or unmutes the microphone; before a call, for the next one. */
-  async mute(on = true): Promise<void> {
-    if (this.#call && isActive(this.state)) {
-      await this.#call.setMuted(on);
-      return;
-    }
-    // No call yet: this is how the next one starts.
-    this.#mutedRequest = on;
-    this.requestUpdate();
+  mute(on = true): Promise<void> {
+    return this.#calls.mute(on);
   }
 
   /** Sends typed text to the agent. Rejects with `not_connected` when no agent is there. */
-  async sendText(text: string): Promise<void> {
-    const call = this.#call ?? (await this.#load());
-    await call.sendText(text);
+  sendText(text: string): Promise<void> {
+    return this.#calls.sendText(text);
   }
 
   /** Registers (or replaces) a client tool. Throws `invalid_tool` for a bad definition. */
@@ -239,7 +184,7 @@ export class VoiceAgentElement extends LitElement implements CallHost {
 
   /** Loads the call code now (it otherwise loads on hover, focus or click). */
   preload(): Promise<void> {
-    return this.#load().then(() => undefined);
+    return this.#calls.load().then(() => undefined);
   }
 
   /** @internal Shows the agent's and microphone's levels without a re-render. */
@@ -248,71 +193,17 @@ export class VoiceAgentElement extends LitElement implements CallHost {
     this.visualizer?.style.setProperty('--mic-level', microphone.toFixed(3));
   }
 
-  #load(): Promise<Call> {
-    this.#loading ??= import('../call/call.js').then(({ Call }) => {
-      this.#call = new Call(this);
-      return this.#call;
-    });
-    return this.#loading;
-  }
-
-  /** The language in effect: `lang`, else the nearest `lang` attribute around the element. */
-  #language(): string {
-    return this.lang || this.parentElement?.closest('[lang]')?.getAttribute('lang') || 'en';
-  }
-
-  #messages(): Messages {
-    const lang = this.#language();
-    if (!isLanguageLoaded(lang)) {
-      void loadLanguage(lang).then((found) => found && this.requestUpdate());
-    }
-    return resolveMessages(lang, this.labels);
-  }
-
-  #onLauncherClick(): void {
-    if (this.open) {
-      this.open = false;
-      return;
-    }
-    if (isActive(this.state)) this.open = true;
-    else void this.start();
-  }
-
-  #close(): void {
-    if (this.position === 'inline') return;
-    this.open = false;
-    this.launcher?.focus();
-  }
-
-  #onKeydown(event: KeyboardEvent): void {
-    if (event.key === 'Escape' && this.open) {
-      event.stopPropagation();
-      this.#close();
-    }
-  }
-
   /** Loads ahead on intent; a failure is reported by the start() that needs the code. */
-  #preload = () => void this.#load().catch(() => undefined);
+  #preload = () => void this.#calls.load().catch(() => undefined);
 
-  protected override willUpdate(): void {
-    this.#focusedBeforeUpdate = this.shadowRoot?.activeElement ?? null;
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
+  protected override updated(): void {
     // Through the CSSOM, not a style attribute, so a strict CSP (no 'unsafe-inline') allows it.
     if (this.accentColor) this.base?.style.setProperty('--_accent', this.accentColor);
     else this.base?.style.removeProperty('--_accent');
-    const focused = this.#focusedBeforeUpdate;
-    const opened = changed.has('open') && this.open && changed.get('open') === false;
-    if (opened || (focused && !focused.isConnected)) {
-      // Land on the call buttons when the panel opens, and again when a state change
-      // replaced the focused button (Start call → Mute / End call).
-      this.panel?.querySelector<HTMLElement>('[part~="controls"] button')?.focus();
-    }
   }
 
   override render() {
-    const messages = this.#messages();
+    const messages = messagesFor(this, this.labels);
     const inline = this.position === 'inline';
     const label = this.label || messages.launcher;
     const { call } = this;
@@ -320,24 +211,17 @@ export class VoiceAgentElement extends LitElement implements CallHost {
       part="base"
       class=${inline ? 'inline' : `floating ${this.position}`}
       data-state=${this.state}
-      @keydown=${this.#onKeydown}
+      @keydown=${this.#panel.onKeydown}
     >
       ${
         inline
           ? nothing
-          : html`<button
-            part="launcher"
-            type="button"
-            aria-label=${label}
-            title=${label}
-            aria-expanded=${this.open ? 'true' : 'false'}
-            aria-controls="panel"
-            @click=${this.#onLauncherClick}
-            @pointerenter=${this.#preload}
-            @focus=${this.#preload}
-          >
-            ${microphoneIcon}
-          </button>`
+          : renderLauncher({
+              label,
+              open: this.open,
+              onClick: this.#panel.onLauncherClick,
+              onIntent: this.#preload,
+            })
       }
       ${renderPanel({
         messages,
@@ -354,7 +238,7 @@ export class VoiceAgentElement extends LitElement implements CallHost {
         onStart: () => void this.start(),
         onEnd: () => void this.end(),
         onMute: () => void this.mute(!this.muted),
-        onClose: () => this.#close(),
+        onClose: this.#panel.close,
         onSend: (text) => this.sendText(text),
         onIntent: this.#preload,
       })}

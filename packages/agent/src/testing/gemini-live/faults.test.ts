@@ -1,12 +1,7 @@
+import { input16k } from '@voice-agent/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spokenTurn, tonePcm } from './events.js';
-import {
-  closeGenaiClients,
-  connectGenai,
-  handles,
-  input16k,
-  until,
-} from './genai-client.test-helper.js';
+import { closeGenaiClients, connectGenai, handles, until } from './genai-client.test-helper.js';
 import { GeminiLiveStandIn } from './server.js';
 
 let standIn: GeminiLiveStandIn | undefined;

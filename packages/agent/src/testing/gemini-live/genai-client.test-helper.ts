@@ -5,6 +5,7 @@ import {
   Modality,
   type Session,
 } from '@google/genai';
+import { expect, vi } from 'vitest';
 import type { GeminiLiveStandIn } from './server.js';
 
 /** The real @google/genai Live client on the stand-in, and what it observed. */
@@ -56,11 +57,10 @@ export async function closeGenaiClients(): Promise<void> {
 
 /** Resolves once `check` holds, polling; fails after 5 s. */
 export async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await vi.waitFor(() => expect(check(), `timed out waiting for ${what}`).toBe(true), {
+    timeout: timeoutMs,
+    interval: 20,
+  });
 }
 
 /** The `outputTranscription` texts a client received, joined per turn (split at `turnComplete`). */
@@ -77,13 +77,4 @@ export function transcripts(client: GenaiClient): string[] {
 /** The handles the client was given, in order. */
 export function handles(client: GenaiClient): string[] {
   return client.received.flatMap((m) => m.sessionResumptionUpdate?.newHandle ?? []);
-}
-
-/** 16 kHz PCM16 base64 of a tone or silence, as the plugin sends microphone audio. */
-export function input16k(amplitude: number, ms: number): string {
-  const pcm = new Int16Array((16_000 * ms) / 1000);
-  for (let i = 0; i < pcm.length; i++) {
-    pcm[i] = Math.round(Math.sin((2 * Math.PI * 300 * i) / 16_000) * amplitude * 32767);
-  }
-  return Buffer.from(pcm.buffer).toString('base64');
 }

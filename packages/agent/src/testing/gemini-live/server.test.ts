@@ -1,7 +1,9 @@
 import { GoogleGenAI, type LiveServerMessage, Modality, type Session } from '@google/genai';
+import { input16k } from '@voice-agent/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { spokenTurn, tonePcm } from './events.js';
+import { until } from './genai-client.test-helper.js';
 import { GeminiLiveStandIn } from './server.js';
 
 let standIn: GeminiLiveStandIn | undefined;
@@ -29,23 +31,6 @@ async function connect(stand: GeminiLiveStandIn) {
     },
   });
   return { received, closed: () => closeCode, session };
-}
-
-/** 16 kHz PCM16 base64 of a tone or silence, as the plugin sends microphone audio. */
-function input16k(amplitude: number, ms: number): string {
-  const pcm = new Int16Array((16_000 * ms) / 1000);
-  for (let i = 0; i < pcm.length; i++) {
-    pcm[i] = Math.round(Math.sin((2 * Math.PI * 300 * i) / 16_000) * amplitude * 32767);
-  }
-  return Buffer.from(pcm.buffer).toString('base64');
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('Gemini Live stand-in', () => {

@@ -5,7 +5,8 @@ export class TimeLimitError extends Error {
 
 /**
  * `promise`, or a `TimeLimitError` after `ms`: no wait of the bench is open-ended. `detail`
- * (called on timeout) adds what was seen meanwhile, e.g. the widget's states.
+ * (called on timeout) adds what was seen meanwhile, e.g. the widget's states. Not the agents
+ * framework's `waitUntilTimeout`: that error cannot wait for an asynchronous `detail`.
  */
 export async function withinLimit<T>(
   promise: Promise<T>,
@@ -30,9 +31,4 @@ export async function withinLimit<T>(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -4,8 +4,8 @@ import type {} from '@voice-agent/widget';
 import type { Page } from 'playwright-core';
 import type { Playground } from '../playground.js';
 
-/** What a started session measured: `start()` to the agent's first state, and the token request. */
-export interface StartedSession {
+/** What a started call measured: `start()` to the agent's first state, and the token request. */
+export interface StartedCall {
   /** `start()` to the agent's first state (listening, thinking or speaking), ms. */
   total: number;
   /** The `/token` request, from the page's Resource Timing, ms. */
@@ -13,15 +13,15 @@ export interface StartedSession {
 }
 
 /**
- * Starts the page's session and resolves once the agent is there (its first state), or
+ * Starts the page's call and resolves once the agent is there (its first state), or
  * rejects after `limitMs` with the widget states seen meanwhile.
  */
-export function startSession(page: Page, limitMs: number): Promise<StartedSession> {
+export function startCall(page: Page, limitMs: number): Promise<StartedCall> {
   return page.evaluate((limit) => {
     const widget = document.querySelector('voice-agent');
     if (!widget) throw new Error('no <voice-agent> in the page');
     performance.clearResourceTimings();
-    return new Promise<StartedSession>((resolve, reject) => {
+    return new Promise<StartedCall>((resolve, reject) => {
       const started = performance.now();
       const states: string[] = [];
       const timer = setTimeout(() => {
@@ -48,8 +48,8 @@ export function startSession(page: Page, limitMs: number): Promise<StartedSessio
   }, limitMs);
 }
 
-/** Ends the page's session and waits (at most 20 s) until the dev server has no job left. */
-export async function endSession(page: Page, playground: Playground): Promise<void> {
+/** Ends the page's call and waits (at most 20 s) until the dev server has no job left. */
+export async function endCall(page: Page, playground: Playground): Promise<void> {
   await page.evaluate(() => document.querySelector('voice-agent')?.end());
   await waitFor(() => (playground.devServer?.jobs().length === 0 ? true : undefined), {
     timeoutMs: 20_000,

@@ -4,13 +4,10 @@ import {
   LeaveRequest,
   LeaveRequest_Action,
   Pong,
-  RequestResponse,
-  RequestResponse_Reason,
   SessionDescription,
   SignalRequest,
   SignalResponse,
   SignalTarget,
-  type UpdateParticipantMetadata,
 } from '@livekit/protocol';
 import type { WebSocket } from 'ws';
 import type { ParticipantGrant } from '../auth/token.js';
@@ -18,6 +15,7 @@ import { Participant } from '../room/participant.js';
 import type { Room } from '../room/room.js';
 import { trace } from '../server/log.js';
 import type { JoinSettings } from './join-request.js';
+import { updateOwnMetadata } from './metadata.js';
 import { serverInfo } from './server-info.js';
 
 /** LiveKit's ping settings, sent in the JoinResponse: the client pings every interval. */
@@ -29,7 +27,7 @@ const PING_INTERVAL_S = 5;
  * connection): sends the JoinResponse, answers the client's offers and runs every request
  * until the client leaves or the socket drops.
  */
-export class SignalSession {
+export class SignalConnection {
   readonly participant: Participant;
   private closed = false;
   private readonly socketClosed: Promise<void>;
@@ -193,7 +191,10 @@ export class SignalSession {
         room.setAudioFeatures(participant, message.value.trackSid, message.value.features);
         break;
       case 'updateMetadata':
-        this.updateMetadata(message.value);
+        this.send({
+          case: 'requestResponse',
+          value: updateOwnMetadata(participant, room, message.value),
+        });
         break;
       case 'subscription':
         room.updateSubscription(participant, message.value.trackSids, message.value.subscribe);
@@ -218,42 +219,4 @@ export class SignalSession {
         break;
     }
   }
-
-  /** Metadata, name and attributes a participant sets on itself (needs canUpdateOwnMetadata). */
-  private updateMetadata(update: UpdateParticipantMetadata): void {
-    const { participant } = this;
-    const respond = (reason: RequestResponse_Reason, text: string) =>
-      this.send({
-        case: 'requestResponse',
-        value: new RequestResponse({
-          requestId: update.requestId,
-          reason,
-          message: text,
-          request: { case: 'updateMetadata', value: update },
-        }),
-      });
-    if (!participant.grant.canUpdateOwnMetadata) {
-      respond(RequestResponse_Reason.NOT_ALLOWED, 'token does not grant canUpdateOwnMetadata');
-      return;
-    }
-    if (update.metadata) participant.metadata = update.metadata;
-    if (update.name) participant.name = update.name;
-    for (const [key, value] of Object.entries(update.attributes)) {
-      if (value === '') delete participant.attributes[key];
-      else participant.attributes[key] = value;
-    }
-    this.room.broadcast(participant);
-    respond(RequestResponse_Reason.OK, '');
-  }
-}
-
-/** Answers a resume attempt with a leave that asks for a full reconnect, then closes. */
-export function refuseResume(socket: WebSocket): void {
-  const leave = new LeaveRequest({
-    canReconnect: true,
-    reason: DisconnectReason.STATE_MISMATCH,
-    action: LeaveRequest_Action.RECONNECT,
-  });
-  socket.send(new SignalResponse({ message: { case: 'leave', value: leave } }).toBinary());
-  socket.close(1000, 'resume not supported');
 }

@@ -1,4 +1,4 @@
-import { llm, log } from '@livekit/agents';
+import { Future, llm, log } from '@livekit/agents';
 import type { ToolCallCancellations } from './cancellation.js';
 import {
   type ClientToolDeclaration,
@@ -9,7 +9,7 @@ import {
 } from './client-tools.js';
 import type { ClientToolTransport } from './client-transport.js';
 
-export interface ToolRegistryOptions {
+export interface AgentToolSetOptions {
   /** Server and HTTP tools, always present. */
   baseTools: llm.ToolContext;
   policy: ClientToolPolicy;
@@ -27,19 +27,17 @@ export interface ToolRegistryOptions {
  * declared last. Declarations are applied one at a time, in order of arrival; an unchanged
  * tool keeps its identity so that re-declaring the same set does not reconnect the model.
  */
-export class ToolRegistry {
-  readonly #options: ToolRegistryOptions;
+export class AgentToolSet {
+  readonly #options: AgentToolSetOptions;
   readonly #reserved: ReadonlySet<string>;
   #clientTools = new Map<string, { key: string; tool: llm.FunctionTool }>();
   #queue: Promise<unknown> = Promise.resolve();
   #logger = log();
-  #firstDeclared = () => {};
+  readonly #firstDeclared = new Future();
   /** Settles once the page's first declaration has been applied (or refused). */
-  readonly firstDeclaration = new Promise<void>((resolve) => {
-    this.#firstDeclared = resolve;
-  });
+  readonly firstDeclaration: Promise<void> = this.#firstDeclared.await;
 
-  constructor(options: ToolRegistryOptions) {
+  constructor(options: AgentToolSetOptions) {
     this.#options = options;
     this.#reserved = new Set(Object.keys(options.baseTools.functionTools));
   }
@@ -60,7 +58,7 @@ export class ToolRegistry {
   declare(payload: unknown): Promise<DeclarationResult> {
     const run = this.#queue.then(() => this.#declare(payload));
     this.#queue = run.catch(() => undefined);
-    void this.#queue.then(this.#firstDeclared);
+    void this.#queue.then(() => this.#firstDeclared.resolve());
     return run;
   }
 
@@ -99,3 +97,10 @@ export class ToolRegistry {
 function declarationKey(declaration: ClientToolDeclaration): string {
   return JSON.stringify([declaration.description, declaration.parameters]);
 }
+
+/** @deprecated Renamed {@link AgentToolSet} (the widget's registry is `PageToolRegistry`). */
+export const ToolRegistry = AgentToolSet;
+/** @deprecated Renamed {@link AgentToolSet}. */
+export type ToolRegistry = AgentToolSet;
+/** @deprecated Renamed {@link AgentToolSetOptions}. */
+export type ToolRegistryOptions = AgentToolSetOptions;

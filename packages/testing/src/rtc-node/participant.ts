@@ -10,7 +10,8 @@ import {
   TrackPublishOptions,
   TrackSource,
 } from '@livekit/rtc-node';
-import { toneSamples } from '@voice-agent/testing';
+import { pcm16Rms } from '../audio/pcm.js';
+import { toneSamples } from '../wav.js';
 
 const SAMPLE_RATE = 48_000;
 const FRAME = 480;
@@ -20,19 +21,20 @@ export function measureLevel(track: RemoteTrack): { peak(): number; stop(): void
   const stream = new AudioStream(track, SAMPLE_RATE, 1);
   let peak = 0;
   let running = true;
+  // A reader, not `for await`: this package's DOM typings give ReadableStream no iterator.
+  const reader = stream.getReader();
   void (async () => {
-    for await (const frame of stream) {
-      if (!running) break;
-      let sum = 0;
-      for (const sample of frame.data) sum += (sample / 32768) ** 2;
-      peak = Math.max(peak, Math.sqrt(sum / frame.data.length));
+    while (running) {
+      const { done, value: frame } = await reader.read();
+      if (done) break;
+      peak = Math.max(peak, pcm16Rms(frame.data));
     }
   })();
   return {
     peak: () => peak,
     stop: () => {
       running = false;
-      void stream.cancel().catch(() => undefined);
+      void reader.cancel().catch(() => undefined);
     },
   };
 }
