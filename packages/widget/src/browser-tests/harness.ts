@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { type LaunchedBrowser, type LaunchOptions, launchChromium } from '@voice-agent/testing';
+import { Hono } from 'hono';
 import type { Page } from 'playwright-core';
 import { VOICE_AGENT_EVENTS, type VoiceAgentEvent } from '../events/events.js';
 
@@ -12,13 +13,6 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /** The widget's build output, served under `/dist/`. */
 export const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
-
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript',
-  '.map': 'application/json',
-  '.html': 'text/html; charset=utf-8',
-  '.json': 'application/json',
-};
 
 /** A test page: its HTML and the response headers it is served with (e.g. a CSP). */
 export interface TestPage {
@@ -37,14 +31,23 @@ export class StaticServer {
   origin = '';
 
   constructor() {
-    this.#server = createServer((request, response) => {
-      const path = new URL(request.url ?? '/', 'http://x').pathname;
-      this.requests.push(path);
-      void this.#serve(path).then(({ status, body, headers }) => {
-        response.writeHead(status, headers);
-        response.end(body);
-      });
+    const app = new Hono();
+    app.use(async (c, next) => {
+      this.requests.push(c.req.path);
+      await next();
+      // serveStatic sends Last-Modified; cached chunks would hide the loads the tests count.
+      c.header('Cache-Control', 'no-store');
     });
+    app.get('*', async (c, next) => {
+      const page = this.#pages.get(c.req.path);
+      return page ? c.body(page.html, 200, { ...TYPES_HTML, ...page.headers }) : next();
+    });
+    app.use(
+      '/dist/*',
+      serveStatic({ root: DIST, rewriteRequestPath: (path) => path.slice('/dist'.length) }),
+    );
+    app.notFound((c) => c.text('not found', 404));
+    this.#server = createServer(getRequestListener(app.fetch));
   }
 
   async start(): Promise<this> {
@@ -67,31 +70,6 @@ export class StaticServer {
   async stop(): Promise<void> {
     this.#server.closeAllConnections();
     await new Promise((resolve) => this.#server.close(resolve));
-  }
-
-  async #serve(
-    path: string,
-  ): Promise<{ status: number; body: string | Buffer; headers: Record<string, string> }> {
-    const page = this.#pages.get(path);
-    if (page) {
-      return { status: 200, body: page.html, headers: { ...TYPES_HTML, ...page.headers } };
-    }
-    if (path.startsWith('/dist/')) {
-      const file = normalize(join(DIST, path.slice('/dist/'.length)));
-      if (file.startsWith(DIST)) {
-        try {
-          const body = await readFile(file);
-          return {
-            status: 200,
-            body,
-            headers: { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' },
-          };
-        } catch {
-          // answered as 404 below
-        }
-      }
-    }
-    return { status: 404, body: 'not found', headers: { 'Content-Type': 'text/plain' } };
   }
 }
 
