@@ -1,8 +1,8 @@
 import { initializeLogger } from '@livekit/agents';
 import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisServer, startRedisServer } from '../testing/redis-server.js';
 import { conversationStoreOf, REDIS_URL_VARIABLE } from './environment.js';
-import { type RedisServer, startRedisServer } from './redis-server.test-helper.js';
 import { REDIS_KEY_PREFIX, RedisConversationStore } from './redis-store.js';
 import { type ConversationStore, MAX_STORED_TURNS, MemoryConversationStore } from './store.js';
 

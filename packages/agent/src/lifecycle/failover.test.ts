@@ -2,9 +2,9 @@ import { type Room, RoomEvent } from '@livekit/rtc-node';
 import { TOPICS } from '@voice-agent/protocol';
 import { waitFor } from '@voice-agent/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisServer, startRedisServer } from '../conversation/redis-server.test-helper.js';
 import { RedisConversationStore } from '../conversation/redis-store.js';
 import { recallingTurn } from '../testing/index.js';
+import { type RedisServer, startRedisServer } from '../testing/redis-server.js';
 import { END_ATTRIBUTE } from './ending.js';
 import {
   type CliWorker,

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-/** A real redis-server (Debian's package) on a free loopback port, with its own temp dir. */
+/**
+ * A real `redis-server` (Debian's package) on a free loopback port with its own temp dir, for
+ * tests and the bench of the Redis conversation store. `stop()` ends it and removes the dir.
+ */
 export interface RedisServer {
   url: string;
   stop(): Promise<void>;
