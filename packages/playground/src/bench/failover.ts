@@ -107,10 +107,9 @@ export async function measureFailover(kills: number): Promise<FailoverGap[]> {
         STEP_LIMIT_MS,
         'the workers to register',
       );
-      // The survivor resumes in its idle job process: give a new worker's time to boot.
-      const youngest = Math.max(...workers.map((w) => w.since));
-      await sleep(Math.max(0, youngest + WARM_MS - performance.now()));
-      const gap = await oneKill(`failover-${kill}`, server, workers);
+      // The survivor resumes in its idle job process: a new worker's has booted by the kill.
+      const warmAt = Math.max(...workers.map((w) => w.since)) + WARM_MS;
+      const gap = await oneKill(`failover-${kill}`, server, workers, warmAt);
       gaps.push(gap);
       progress(
         `failover: kill ${kill}/${kills}: agent back ${Math.round(gap.agentBackMs)} ms, answer heard ${Math.round(gap.heardMs)} ms`,
@@ -133,6 +132,7 @@ async function oneKill(
   roomName: string,
   server: Awaited<ReturnType<typeof startDevServer>>,
   workers: Worker[],
+  warmAt: number,
 ): Promise<FailoverGap> {
   const token = new AccessToken(KEY, SECRET, { identity: `visitor-${roomName}` });
   token.addGrant({ roomJoin: true, room: roomName, canPublish: true, canSubscribe: true });
@@ -184,6 +184,7 @@ async function oneKill(
     const index = await indexOfWorker(workers, workerId);
     const [doomed] = workers.splice(index, 1);
     if (!doomed) throw new Error(`no worker process for ${workerId}`);
+    await sleep(Math.max(0, warmAt - performance.now()));
     const back = agentListening(firstSid);
     const killedAt = performance.now();
     process.kill(doomed.pid, 'SIGKILL');
