@@ -25,6 +25,9 @@ export {
 } from './client-tools/client-tools.js';
 export {
   AGENT_STATE_ATTRIBUTE,
+  END_ATTRIBUTE,
+  END_REASON,
+  type EndReason,
   MODEL_STATUS,
   MODEL_STATUS_ATTRIBUTE,
   type ModelStatus,

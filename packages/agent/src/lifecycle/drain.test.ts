@@ -5,44 +5,14 @@ import { END_ATTRIBUTE } from './ending.js';
 import { DRAIN_GOODBYE_INSTRUCTIONS } from './job-lifecycle.js';
 import {
   type CliWorker,
+  metricsPort,
   type Stack,
+  scrape,
+  scrapeOnce,
   spawnCliWorker,
   startStack,
   visitor,
 } from './stack.test-helper.js';
-
-/** The port the worker printed for `GET /metrics`. */
-async function metricsPort(worker: CliWorker): Promise<number> {
-  return waitFor(
-    () => {
-      const line = worker.output.find((l) => l.includes('serving metrics on /metrics'));
-      return line ? Number((JSON.parse(line) as { port: number }).port) : undefined;
-    },
-    { what: 'the worker to print its metrics port' },
-  );
-}
-
-/** The worker's metrics once `sample` reads `value` (job processes report asynchronously). */
-async function scrapeOnce(port: number, sample: string, value: number) {
-  return waitFor(
-    async () => {
-      const read = await scrape(port);
-      return read(sample) === value ? read : undefined;
-    },
-    { timeoutMs: 15_000, what: `${sample} to read ${value}` },
-  );
-}
-
-/** One sample's value from a Prometheus text scrape, e.g. `voice_agent_jobs_total{result="accepted"}`. */
-async function scrape(port: number): Promise<(sample: string) => number | undefined> {
-  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
-  expect(response.status).toBe(200);
-  const text = await response.text();
-  return (sample) => {
-    const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
-    return line === undefined ? undefined : Number(line.slice(sample.length + 1));
-  };
-}
 
 const ARGS = ['--idle-processes', '2', '--load-threshold', 'none', '--metrics-port', '0'];
 

@@ -1,19 +1,9 @@
 import { waitUntilTimeout } from '@livekit/agents';
 import type { LocalParticipant } from '@livekit/rtc-node';
+import { END_ATTRIBUTE, type EndReason } from '@voice-agent/protocol';
 
-/**
- * Participant attribute the agent sets just before it ends a call on its own, so the widget
- * can tell the visitor why (docs/deployment.md). Values: {@link EndReason}.
- */
-export const END_ATTRIBUTE = 'voice-agent.end';
-
-/**
- * - `worker-lost`: the worker process running this call is gone (crashed or killed); the
- *   call's job process ends it instead of running on as an orphan.
- * - `drain-limit`: the worker is shutting down and the call reached the drain limit; the
- *   agent said goodbye first.
- */
-export type EndReason = 'worker-lost' | 'drain-limit';
+/** Re-exported for the agent's users: the attribute and its values are the protocol's. */
+export { END_ATTRIBUTE, type EndReason };
 
 /** How long setting the attribute may take: the server answers it, or it is skipped. */
 const ATTRIBUTE_WAIT_MS = 1_500;

@@ -19,7 +19,9 @@ export type JobEvent =
   | { type: 'response'; seconds: number }
   | { type: 'tool-call'; kind: string; outcome: 'ok' | 'error' }
   | { type: 'preconnect-audio'; seconds: number }
-  | { type: 'gemini-reconnect'; cause: string };
+  | { type: 'gemini-reconnect'; cause: string }
+  /** The call went on with a conversation a previous agent of its room stored. */
+  | { type: 'resumed'; turns: number };
 
 /** Worker → job processes. `drain`: the worker is shutting down; end calls by `deadline` (epoch ms). */
 export type WorkerNotice = { type: 'drain'; deadline: number };

@@ -1,10 +1,12 @@
-import { type voice, waitUntilTimeout } from '@livekit/agents';
+import { voice, waitUntilTimeout } from '@livekit/agents';
 import type { AudioFrame, Room } from '@livekit/rtc-node';
 import type { AgentConfig } from '../config/config.js';
+import type { KeptConversation } from '../conversation/keeper.js';
+import type { ConversationStore } from '../conversation/store.js';
 import { reportCall } from '../metrics/call-reporter.js';
 import { announceEnd } from './ending.js';
 import { JobChannelClient, type WorkerNotice } from './job-channel.js';
-import { onWorkerGone } from './orphan-guard.js';
+import { isOrphaned, onWorkerGone } from './orphan-guard.js';
 
 /** What a drained call is asked to say when it reaches the drain limit. */
 export const DRAIN_GOODBYE_INSTRUCTIONS =
@@ -35,16 +37,34 @@ export interface SupervisedCall {
   session: voice.AgentSession;
   config: AgentConfig;
   preConnectFrames: Promise<AudioFrame[]>;
+  /** Where the call's turns are kept, and what was restored from it. */
+  conversation: { store: ConversationStore; kept: KeptConversation };
 }
 
 /**
  * Ties one call (its job process) to its worker: the call's events go to the worker's
  * metrics; when the worker drains, the call goes on until the drain deadline, then says
  * goodbye and ends (`voice-agent.end` = `drain-limit`); when the worker is gone, the agent
- * tells the page (`worker-lost`) and leaves, and the orphan guard ends the process.
+ * tells the page (`worker-lost`) and leaves, and the orphan guard ends the process. The
+ * stored conversation outlives a lost worker (the job is dispatched again, `resuming`, and
+ * the new agent goes on with it); any other end of the call forgets it.
  */
-export function superviseJob({ room, session, config, preConnectFrames }: SupervisedCall): void {
+export function superviseJob({
+  room,
+  session,
+  config,
+  preConnectFrames,
+  conversation,
+}: SupervisedCall): void {
   reportCall(jobChannel(), session, config, preConnectFrames);
+  if (conversation.kept.restored > 0) {
+    jobChannel().send({ type: 'resumed', turns: conversation.kept.restored });
+  }
+  session.on(voice.AgentSessionEventTypes.Close, () => {
+    const kept = conversation.kept;
+    const settled = isOrphaned() ? kept.written() : kept.forget();
+    void settled.finally(() => conversation.store.close().catch(() => undefined));
+  });
   let drainTimer: NodeJS.Timeout | undefined;
   onNotice = (notice) => {
     if (notice.type !== 'drain' || drainTimer) return;
@@ -54,6 +74,8 @@ export function superviseJob({ room, session, config, preConnectFrames }: Superv
     );
   };
   onWorkerGone(async () => {
+    // The next agent of this room reads what this one stored: the last turns first.
+    await conversation.kept.written();
     const local = room.localParticipant;
     if (local) await announceEnd(local, 'worker-lost');
     await room.disconnect();

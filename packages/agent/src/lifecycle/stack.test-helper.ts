@@ -7,8 +7,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type RemoteParticipant, Room, RoomEvent } from '@livekit/rtc-node';
 import { type DevServer, startDevServer } from '@voice-agent/devserver';
+import { waitFor } from '@voice-agent/testing';
 import { AccessToken, RoomAgentDispatch, RoomConfiguration } from 'livekit-server-sdk';
-import { GeminiLiveStandIn } from '../testing/index.js';
+import { expect } from 'vitest';
+import { GeminiLiveStandIn, type StandInOptions } from '../testing/index.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const [KEY, SECRET] = ['devkey', 'secret'];
@@ -21,9 +23,9 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export async function startStack(standInOptions: StandInOptions = {}): Promise<Stack> {
   const server = await startDevServer({ port: 0 });
-  const standIn = await GeminiLiveStandIn.start();
+  const standIn = await GeminiLiveStandIn.start(standInOptions);
   const config = join(await mkdtemp(join(tmpdir(), 'voice-agent-fleet-')), 'config.json');
   await writeFile(config, JSON.stringify({ instructions: 'You are a test agent.' }));
   return {
@@ -164,4 +166,37 @@ export async function visitor(
   );
   await room.connect(stack.server.url, await token.toJwt());
   return { room, listening };
+}
+
+/** The port the worker printed for `GET /metrics`. */
+export async function metricsPort(worker: CliWorker): Promise<number> {
+  return waitFor(
+    () => {
+      const line = worker.output.find((l) => l.includes('serving metrics on /metrics'));
+      return line ? Number((JSON.parse(line) as { port: number }).port) : undefined;
+    },
+    { what: 'the worker to print its metrics port' },
+  );
+}
+
+/** The worker's metrics once `sample` reads `value` (job processes report asynchronously). */
+export async function scrapeOnce(port: number, sample: string, value: number) {
+  return waitFor(
+    async () => {
+      const read = await scrape(port);
+      return read(sample) === value ? read : undefined;
+    },
+    { timeoutMs: 15_000, what: `${sample} to read ${value}` },
+  );
+}
+
+/** One sample's value from a Prometheus text scrape, e.g. `voice_agent_jobs_total{result="accepted"}`. */
+export async function scrape(port: number): Promise<(sample: string) => number | undefined> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  return (sample) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+    return line === undefined ? undefined : Number(line.slice(sample.length + 1));
+  };
 }

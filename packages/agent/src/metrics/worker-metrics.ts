@@ -18,7 +18,7 @@ export class WorkerMetrics {
   });
   readonly jobs = new Counter({
     name: 'voice_agent_jobs_total',
-    help: 'Jobs offered to this worker, by result: accepted, refused (full or draining), failed (the call ended on an error), resumed (a job dispatched again after its worker was lost).',
+    help: 'Jobs offered to this worker, by result: accepted, refused (full or draining), failed (the call ended on an error), resumed (a job dispatched again after its worker was lost that went on with the stored conversation).',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
@@ -87,6 +87,9 @@ export class WorkerMetrics {
       case 'preconnect-audio':
         this.preConnectAudio.inc();
         this.preConnectSeconds.inc(event.seconds);
+        break;
+      case 'resumed':
+        this.jobs.inc({ result: 'resumed' });
         break;
       case 'gemini-reconnect':
         this.geminiReconnects.inc({ cause: event.cause });

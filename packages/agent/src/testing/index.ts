@@ -20,3 +20,4 @@ export { GeminiLiveStandIn } from './gemini-live/server.js';
 export type { ToolAnswer, ToolCallRecord } from './gemini-live/tool-ledger.js';
 export type { ContextDelivery, ContextVerdict } from './gemini-live/verdict.js';
 export { declaredTools, type ReceivedKind, type ReceivedMessage } from './gemini-live/wire.js';
+export { type RedisServer, startRedisServer } from './redis-server.js';

@@ -1,6 +1,8 @@
 import { defineAgent, Future, type JobContext, log, voice } from '@livekit/agents';
 import { RoomEvent, RpcError, type RpcInvocationData } from '@livekit/rtc-node';
 import { loadAgentConfig } from '../config/load.js';
+import { conversationStoreOf } from '../conversation/environment.js';
+import { keepConversation } from '../conversation/keeper.js';
 import { reportGeminiReconnect, superviseJob } from '../lifecycle/job-lifecycle.js';
 import { PreConnectAudio } from '../preconnect/buffer.js';
 import { SESSION_PCM_FORMAT } from '../preconnect/decode.js';
@@ -87,7 +89,16 @@ async function entry(ctx: JobContext): Promise<void> {
   session.on(voice.AgentSessionEventTypes.Close, () => {
     void modelStatus.settled().then(() => ctx.shutdown('session closed'));
   });
-  superviseJob({ room, session, config, preConnectFrames: preConnect.frames });
+  // A previous agent of this room (its worker died) stored the conversation: go on with it.
+  const store = await conversationStoreOf();
+  const kept = await keepConversation(store, room.name ?? '', session, agent);
+  superviseJob({
+    room,
+    session,
+    config,
+    preConnectFrames: preConnect.frames,
+    conversation: { store, kept },
+  });
   // The greeting goes first; what the visitor said before and during it follows, in order.
   const greeting = new Future();
   prependToSessionInput(
@@ -106,7 +117,10 @@ async function entry(ctx: JobContext): Promise<void> {
     },
     outputOptions: { transcriptionEnabled: config.transcription },
   });
-  await afterSpeech(session, () => greet()).finally(() => greeting.resolve());
+  // A resumed call is greeted once already: the agent goes on listening.
+  await afterSpeech(session, () => (kept.restored > 0 ? Promise.resolve() : greet())).finally(() =>
+    greeting.resolve(),
+  );
 }
 
 export default defineAgent({ entry });

@@ -8,6 +8,7 @@ import { installAudioTaps } from '../page-audio/audio-taps.js';
 import { type Playground, startPlayground } from '../playground.js';
 import { measureCapacity } from './capacity.js';
 import { connectTimes, connectTimesInDevMode } from './connect.js';
+import { measureFailover } from './failover.js';
 import { recordOnsets } from './onsets.js';
 import { type BenchResults, report } from './report.js';
 import { onInterrupt, stopEverythingOnSignals } from './run/cleanup.js';
@@ -27,7 +28,7 @@ import { benchReactions, TURN_PERIOD_MS, voiceRounds } from './voice.js';
 // them without writing the file.
 
 const OUTPUT = fileURLToPath(new URL('../../../../docs/performance.md', import.meta.url));
-const SECTIONS = ['connect', 'voice', 'switch', 'capacity', 'sizes', 'token'] as const;
+const SECTIONS = ['connect', 'voice', 'switch', 'capacity', 'sizes', 'token', 'failover'] as const;
 type Section = (typeof SECTIONS)[number];
 /** Rounds of each repeated figure: the report shows each round and their median. */
 const ROUNDS = 3;
@@ -48,6 +49,7 @@ const LIMITS_MS: Record<Section | 'connectDevMode', number> = {
   capacity: 200_000,
   sizes: 30_000,
   token: 120_000,
+  failover: 240_000,
 };
 
 /** The playground on the bench's stand-in, and Chromium on its page. */
@@ -210,6 +212,8 @@ async function main(): Promise<number> {
   }
   if (wanted.has('sizes')) results.sizes = await runSection('sizes', LIMITS_MS.sizes, widgetSizes);
   if (wanted.has('token')) results.token = await runSection('token', LIMITS_MS.token, tokenRatio);
+  if (wanted.has('failover'))
+    results.failover = await runSection('failover', LIMITS_MS.failover, () => measureFailover(10));
   const text = report(results, loadAtStart);
   process.stdout.write(text);
   const failed = Object.values(results).filter((outcome) => !outcome.ok);

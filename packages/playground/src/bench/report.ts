@@ -1,7 +1,9 @@
 import { cpus, loadavg, release } from 'node:os';
 import type { CapacityResult } from './capacity.js';
 import type { ConnectRounds } from './connect.js';
+import type { FailoverGap } from './failover.js';
 import { capacitySection } from './report-capacity.js';
+import { failoverSection } from './report-failover.js';
 import { switchTable } from './report-switch.js';
 import { alignTables, failureNote, header, p, row, verdict } from './report-table.js';
 import { voiceTable } from './report-voice.js';
@@ -21,6 +23,7 @@ export interface BenchResults {
   capacity?: Outcome<CapacityResult>;
   sizes?: Outcome<Size[]>;
   token?: Outcome<TokenRatio>;
+  failover?: Outcome<FailoverGap[]>;
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -193,6 +196,7 @@ export function report(results: BenchResults, loadAtStart: number[]): string {
     capacitySection(results.capacity),
     sizesSection(results),
     tokenSection(results),
+    failoverSection(results.failover),
   ]
     .map((section) => section.trimEnd())
     .filter(Boolean);

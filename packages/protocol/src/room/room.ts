@@ -37,3 +37,23 @@ export const MODEL_STATUS = {
 
 /** One of the {@link MODEL_STATUS} values. */
 export type ModelStatus = (typeof MODEL_STATUS)[keyof typeof MODEL_STATUS];
+
+/**
+ * The agent's participant attribute saying why it ends the call on its own, set just before
+ * it leaves. Values: {@link END_REASON}; a widget treats any other value as a plain leave.
+ */
+export const END_ATTRIBUTE = 'voice-agent.end';
+
+/** The values of {@link END_ATTRIBUTE}. */
+export const END_REASON = {
+  /**
+   * The worker running the call died; the agent's job process leaves. LiveKit dispatches the
+   * room again (`resuming`) and a new agent goes on with the conversation.
+   */
+  workerLost: 'worker-lost',
+  /** The worker is shutting down and the call reached its drain limit; it said goodbye. */
+  drainLimit: 'drain-limit',
+} as const;
+
+/** One of the {@link END_REASON} values. */
+export type EndReason = (typeof END_REASON)[keyof typeof END_REASON];

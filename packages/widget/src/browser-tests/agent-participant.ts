@@ -101,6 +101,13 @@ export class AgentParticipant {
     );
   }
 
+  /** Sets `voice-agent.end`, as `@voice-agent/agent` does just before it ends a call itself. */
+  announceEnd(reason: string): Promise<void> {
+    return (
+      this.room.localParticipant?.setAttributes({ 'voice-agent.end': reason }) ?? Promise.resolve()
+    );
+  }
+
   /**
    * Opens one caption stream, as the Agents framework does: the agent's speech as deltas, the
    * visitor's (`transcribedTrackId` = their microphone) as whole text marked final.

@@ -95,10 +95,27 @@ export class Call implements ReactiveController {
               'The agent lost its model and could not restore it.',
             ),
           ),
+        onLost: () => {
+          if (!state.connectionLost) state.apply({ type: 'agent-lost' });
+        },
+        onDrained: () =>
+          this.#fail(
+            new VoiceAgentError(
+              'service_restarting',
+              'The assistant is restarting and ended the call; call again in a moment.',
+            ),
+          ),
         onLeft: () => void this.end('agent_left'),
         onMissing: () => {
           const seconds = Math.round(this.#host.agentTimeout / 1000);
-          this.#fail(new VoiceAgentError('agent_timeout', `No agent joined within ${seconds} s.`));
+          this.#fail(
+            run.agent.returning
+              ? new VoiceAgentError(
+                  'agent_lost',
+                  `The assistant's server stopped and no other took the call over within ${seconds} s.`,
+                )
+              : new VoiceAgentError('agent_timeout', `No agent joined within ${seconds} s.`),
+          );
         },
       }),
     };
@@ -194,8 +211,13 @@ export class Call implements ReactiveController {
       .on(RoomEvent.Reconnected, () => {
         if (signal.aborted) return;
         state.connectionLost = false;
-        const status = this.#run?.agent.status() ?? { state: undefined, model: undefined };
-        state.apply({ type: 'agent', ...status });
+        const agent = this.#run?.agent;
+        if (agent?.returning) state.apply({ type: 'agent-lost' });
+        else
+          state.apply({
+            type: 'agent',
+            ...(agent?.status() ?? { state: undefined, model: undefined }),
+          });
       })
       .on(RoomEvent.Disconnected, (reason) => {
         if (signal.aborted || reason === DisconnectReason.CLIENT_INITIATED) return;

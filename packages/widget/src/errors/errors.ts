@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'connection_failed',
   'connection_lost',
   'agent_timeout',
+  'agent_lost',
+  'service_restarting',
   'model_unavailable',
   'not_connected',
   'invalid_tool',

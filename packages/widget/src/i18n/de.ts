@@ -42,6 +42,8 @@ export const de: Messages = {
     connection_failed: 'Der Anruf konnte nicht verbunden werden.',
     connection_lost: 'Die Verbindung wurde unterbrochen.',
     agent_timeout: 'Der Assistent ist nicht beigetreten. Bitte erneut versuchen.',
+    agent_lost: 'Der Server des Assistenten ist ausgefallen. Bitte erneut anrufen.',
+    service_restarting: 'Der Assistent startet neu. Bitte gleich noch einmal anrufen.',
     model_unavailable: 'Der Assistent ist gerade nicht erreichbar. Bitte erneut versuchen.',
     not_connected: 'Es läuft kein Anruf.',
     invalid_tool: 'Ein Werkzeug der Seite ist ungültig.',

@@ -41,6 +41,8 @@ export const en: Messages = {
     connection_failed: 'The call could not connect.',
     connection_lost: 'The connection was lost.',
     agent_timeout: 'The assistant did not join. Please try again.',
+    agent_lost: "The assistant's server stopped. Please call again.",
+    service_restarting: 'The assistant is restarting. Please call again in a moment.',
     model_unavailable: 'The assistant is unavailable right now. Please try again.',
     not_connected: 'There is no call in progress.',
     invalid_tool: 'A page tool is not valid.',

@@ -42,6 +42,8 @@ export const fr: Messages = {
     connection_failed: "L'appel n'a pas pu se connecter.",
     connection_lost: 'La connexion a été perdue.',
     agent_timeout: "L'assistant n'a pas rejoint l'appel. Réessayez.",
+    agent_lost: "Le serveur de l'assistant s'est arrêté. Rappelez, s'il vous plaît.",
+    service_restarting: "L'assistant redémarre. Rappelez dans un instant.",
     model_unavailable: "L'assistant est indisponible pour le moment. Réessayez.",
     not_connected: "Aucun appel n'est en cours.",
     invalid_tool: "Un outil de la page n'est pas valide.",

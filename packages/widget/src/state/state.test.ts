@@ -22,6 +22,15 @@ describe('call state machine', () => {
     );
   });
 
+  it('shows reconnecting while a new agent takes over from one whose worker died', () => {
+    const reconnecting = nextState('speaking', { type: 'agent-lost' });
+    expect(reconnecting).toBe('reconnecting');
+    expect(nextState(reconnecting, { type: 'agent', state: 'listening', model: undefined })).toBe(
+      'listening',
+    );
+    expect(nextState('ended', { type: 'agent-lost' })).toBe('ended');
+  });
+
   it("shows reconnecting while the agent's model reconnects, whatever its own state says", () => {
     const agent = (state: string, model?: string) => ({ type: 'agent' as const, state, model });
     const reconnecting = nextState('speaking', agent('speaking', 'reconnecting'));

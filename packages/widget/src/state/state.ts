@@ -2,7 +2,8 @@ import { MODEL_STATUS } from '@voice-agent/protocol';
 
 /**
  * What the widget is doing. `idle` before the first start, `reconnecting` while the agent
- * restores a lost connection (to its model), `ended` after `end()` or the agent leaving,
+ * restores a lost connection (to its model) or a new agent takes over from one whose worker
+ * died, `ended` after `end()` or the agent leaving,
  * `error` after a failure (the `voice-agent-error` event says which).
  */
 export type VoiceAgentState =
@@ -38,6 +39,8 @@ export type CallEvent =
   | { type: 'start' }
   | ({ type: 'agent' } & AgentStatus)
   | { type: 'connection-lost' }
+  /** The agent's worker died; a new agent is expected to take the call over. */
+  | { type: 'agent-lost' }
   | { type: 'end' }
   | { type: 'fail' };
 
@@ -71,6 +74,8 @@ export function nextState(current: VoiceAgentState, event: CallEvent): VoiceAgen
       if (!isActive(current)) return current;
       if (event.model === MODEL_STATUS.reconnecting) return 'reconnecting';
       return stateFromAgentAttribute(event.state);
+    case 'agent-lost':
+      return isActive(current) ? 'reconnecting' : current;
     case 'connection-lost':
       return isActive(current) ? 'connecting' : current;
     case 'end':

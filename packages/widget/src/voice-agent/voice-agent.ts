@@ -114,7 +114,10 @@ export class VoiceAgentElement extends LitElement implements CallLoaderHost {
   @property({ attribute: 'text-input', type: Boolean, reflect: true }) textInput = false;
   /** Whether the panel is open. Default `false` (always shown when `inline`). */
   @property({ type: Boolean, reflect: true }) open = false;
-  /** Milliseconds to wait for the agent to join before failing with `agent_timeout`. */
+  /**
+   * Milliseconds to wait for the agent to join before failing with `agent_timeout`, and for a
+   * new agent after the agent's worker was lost before failing with `agent_lost`.
+   */
   @property({ attribute: 'agent-timeout', type: Number, reflect: true }) agentTimeout = 20_000;
   /** Overrides of any text (see the README's i18n section). */
   @property({ attribute: false }) labels: MessageOverrides = {};
