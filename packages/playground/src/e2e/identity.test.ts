@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BackendRequest } from '../backend/backend.js';
 import { startTokenSite, startWidgetSite, type WidgetSite } from './cross-origin.js';
 import { type OfflineStack, startOfflineStack } from './offline-stack.js';
-import { eventsIn, stateSequence } from './page-recorder.js';
+import { eventsIn } from './page-recorder.js';
 import { recordSignal, sendSignal, signalReceived } from './signal-tap.js';
 import { clientTexts } from './stand-in-audio.js';
 
@@ -34,22 +34,28 @@ beforeAll(async () => {
   await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
 });
 
-// When a step fails, print the widget's latest events and what the stack logged meanwhile.
-beforeEach(({ onTestFailed }) => {
+// When a step fails, print what happened during this test only: what the model received (each
+// message with its connection, to spot a reconnect), the widget's states and latest events,
+// and the stack's logs. Earlier calls' captions and greetings would read as this call's.
+beforeEach(async ({ onTestFailed }) => {
   const from = stack.logs.length;
   const receivedFrom = stack.standIn().received.length;
+  const eventsFrom = (await eventsIn(page)).length;
   onTestFailed(async () => {
-    const received = stack.standIn().received.slice(receivedFrom);
+    const events = (await eventsIn(page)).slice(eventsFrom);
+    const states = events
+      .filter((e) => e.type === 'voice-agent-state')
+      .map((e) => String(e.detail.state));
     console.error(
       [
-        // Audio aside: each message with the connection it came on, to spot a reconnect.
-        'the model received:',
-        ...received
+        'the model received (audio aside):',
+        ...stack
+          .standIn()
+          .received.slice(receivedFrom)
           .filter((m) => m.kind !== 'realtimeInput')
           .map((m) => `  #${m.connection} ${m.kind} ${JSON.stringify(m.message).slice(0, 160)}`),
-        `its text turns: ${clientTexts(stack.standIn()).slice(-600)}`,
-        `widget states: ${(await stateSequence(page)).slice(-8).join(' → ')}`,
-        `widget events: ${JSON.stringify((await eventsIn(page)).slice(-6))}`,
+        `widget states: ${states.join(' → ')}`,
+        `widget events: ${JSON.stringify(events.slice(-6))}`,
         'stack logs during the failed test:',
         ...stack.logs.slice(from),
       ].join('\n'),
