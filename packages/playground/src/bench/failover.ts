@@ -1,13 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AudioStream, type RemoteTrack, Room, RoomEvent, TrackKind } from '@livekit/rtc-node';
 import { GeminiLiveStandIn, recallingTurn, startRedisServer } from '@voice-agent/agent/testing';
 import { startDevServer } from '@voice-agent/devserver';
 import { AccessToken, RoomAgentDispatch, RoomConfiguration } from 'livekit-server-sdk';
 import { spawnWorker, type WorkerProcess } from '../worker/worker-process.js';
 import { killGroup, onInterrupt } from './run/cleanup.js';
-import { sleep, withinLimit } from './run/limits.js';
+import { withinLimit } from './run/limits.js';
 import { progress } from './run/progress.js';
 import { Unmeasured } from './run/section.js';
 
