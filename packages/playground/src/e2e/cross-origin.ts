@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, normalize } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { type AuthorizeHook, createTokenService } from '@voice-agent/server';
+import { Hono } from 'hono';
 import { WIDGET_DIST } from '../playground.js';
 
 /** A loopback HTTP server and its origin. */
@@ -34,25 +34,20 @@ export interface WidgetSite extends Site {
 /** Starts a site on its own origin (a free port of 127.0.0.1). */
 export async function startWidgetSite(): Promise<WidgetSite> {
   const pages = new Map<string, string>();
-  const server = createServer(async (request, response) => {
-    const path = new URL(request.url ?? '/', 'http://site').pathname;
-    const element = pages.get(path);
-    if (element !== undefined) {
-      response
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end(
+  const app = new Hono();
+  app.get('*', async (c, next) => {
+    const element = pages.get(c.req.path);
+    return element === undefined
+      ? next()
+      : c.html(
           `<!doctype html><html><head><script type="module" src="/widget/voice-agent.js"></script></head><body>${element}</body></html>`,
         );
-      return;
-    }
-    const file = normalize(join(WIDGET_DIST, path.slice('/widget/'.length)));
-    const body =
-      path.startsWith('/widget/') && file.startsWith(WIDGET_DIST)
-        ? await readFile(file).catch(() => undefined)
-        : undefined;
-    if (!body) response.writeHead(404).end();
-    else response.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
   });
+  app.use(
+    '/widget/*',
+    serveStatic({ root: WIDGET_DIST, rewriteRequestPath: (path) => path.slice('/widget'.length) }),
+  );
+  const server = createServer(getRequestListener(app.fetch));
   const origin = await listen(server);
   return {
     origin,

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { type AuthorizeHook, createTokenService } from '@voice-agent/server';
+import { Hono } from 'hono';
 import { playgroundCsp } from './csp.js';
 
 /** What the page learns from `/playground.json`. */
@@ -42,21 +42,6 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-};
-
-/** Resolves `relative` inside `root`, or undefined when it would leave it. */
-function inside(root: string, relative: string): string | undefined {
-  const file = normalize(join(root, relative));
-  return file.startsWith(root.endsWith(sep) ? root : `${root}${sep}`) ? file : undefined;
-}
-
 /**
  * One loopback HTTP server for the page: the playground's files, the widget's script-tag
  * build under `/widget/`, the token service at `/token` (in-process, with the dev keys),
@@ -69,20 +54,30 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   let tokens: ReturnType<typeof getRequestListener> | undefined;
   const settings = JSON.stringify(options.settings);
 
-  const serveFile = async (response: ServerResponse, file: string | undefined) => {
-    const body = file ? await readFile(file).catch(() => undefined) : undefined;
-    if (!body) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    response
-      .writeHead(200, {
-        'content-type': TYPES[extname(file ?? '')] ?? 'application/octet-stream',
-        'content-security-policy': csp,
-        'cache-control': 'no-store',
-      })
-      .end(body);
-  };
+  // The page's files and the widget's build; every response carries the strict CSP.
+  const files = new Hono();
+  files.use(async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', csp);
+    c.header('Cache-Control', 'no-store');
+  });
+  files.on(['GET', 'HEAD'], '/playground.json', (c) =>
+    c.body(settings, 200, { 'Content-Type': 'application/json' }),
+  );
+  files.use(
+    '/widget/*',
+    serveStatic({
+      root: options.widgetDir,
+      rewriteRequestPath: (path) => path.slice('/widget'.length),
+    }),
+  );
+  files.use('/*', serveStatic({ root: options.publicDir }));
+  files.all('*', (c) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD'
+      ? c.text('not found', 404)
+      : c.body(null, 405, { Allow: 'GET, HEAD' }),
+  );
+  const serveFiles = getRequestListener(files.fetch);
 
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', origin || 'http://playground').pathname;
@@ -92,20 +87,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return;
     }
     if (options.siteRoutes?.(request, response, path)) return;
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
-    if (path === '/playground.json') {
-      response
-        .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-        .end(settings);
-      return;
-    }
-    const file = path.startsWith('/widget/')
-      ? inside(options.widgetDir, decodeURIComponent(path.slice('/widget/'.length)))
-      : inside(options.publicDir, path === '/' ? 'index.html' : decodeURIComponent(path.slice(1)));
-    void serveFile(response, file);
+    void serveFiles(request, response);
   });
   const listen = (port: number) =>
     new Promise<void>((resolve, reject) => {
