@@ -39,11 +39,8 @@ export type { ClientTool, ToolCallContext } from './tools/tools.js';
 export { ToolCallCancelledError } from './tools/tools.js';
 export type { Speaker, TranscriptSegment } from './transcript/transcript.js';
 export { VERSION } from './version.js';
-export {
-  VoiceAgentElement,
-  type VoiceAgentPosition,
-  type VoiceAgentTheme,
-} from './voice-agent/voice-agent.js';
+export { VoiceAgentElement } from './voice-agent/voice-agent.js';
+export type { VoiceAgentPosition, VoiceAgentTheme } from './voice-agent/voice-agent.options.js';
 
 declare global {
   interface HTMLElementTagNameMap {

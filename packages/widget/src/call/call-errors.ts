@@ -1,4 +1,5 @@
 import { isVoiceAgentError, VoiceAgentError } from '../errors/errors.js';
+import { TOKEN_CREDENTIALS, type TokenCredentials } from '../token/token.js';
 
 const DENIED = new Set(['NotAllowedError', 'PermissionDeniedError', 'SecurityError']);
 const UNAVAILABLE = new Set(['NotFoundError', 'NotReadableError', 'OverconstrainedError']);
@@ -22,4 +23,23 @@ export function connectionError(cause: unknown): VoiceAgentError {
   if (isVoiceAgentError(cause)) return cause;
   const detail = cause instanceof Error ? `: ${cause.message}` : '';
   return new VoiceAgentError('connection_failed', `Could not join the call${detail}`, { cause });
+}
+
+/** What a call cannot start without, checked before anything is requested. */
+export function configError(settings: {
+  tokenUrl: string;
+  tokenCredentials: TokenCredentials;
+}): VoiceAgentError | undefined {
+  if (!settings.tokenUrl) {
+    return new VoiceAgentError('invalid_config', 'Set token-url to your token service.');
+  }
+  if (!TOKEN_CREDENTIALS.includes(settings.tokenCredentials)) {
+    const value = JSON.stringify(settings.tokenCredentials);
+    const expected = TOKEN_CREDENTIALS.join(', ');
+    return new VoiceAgentError(
+      'invalid_config',
+      `token-credentials ${value} is not one of ${expected}.`,
+    );
+  }
+  return undefined;
 }

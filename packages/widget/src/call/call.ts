@@ -12,9 +12,9 @@ import { VoiceAgentError } from '../errors/errors.js';
 import { VoiceAgentConnectedEvent } from '../events/connected.js';
 import type { VoiceAgentEndedDetail } from '../events/ended.js';
 import { isActive } from '../state/state.js';
-import { fetchConnectionDetails, TOKEN_CREDENTIALS } from '../token/token.js';
+import { fetchConnectionDetails } from '../token/token.js';
 import { AgentPresence } from './agent-presence.js';
-import { connectionError, microphoneError } from './call-errors.js';
+import { configError, connectionError, microphoneError } from './call-errors.js';
 import type { CallHost } from './call-host.js';
 import { readCaptions } from './caption-reader.js';
 import { LevelMeter } from './levels.js';
@@ -68,7 +68,7 @@ export class Call implements ReactiveController {
     if (this.#run) return;
     this.muted = options.muted;
     state.begin();
-    const config = this.#configError();
+    const config = configError(this.#host);
     if (config) {
       void options.audioContext?.close().catch(() => undefined);
       state.fail(config);
@@ -174,21 +174,6 @@ export class Call implements ReactiveController {
     await run.room.localParticipant.sendText(text, { topic: TOPICS.chat });
     const segment = { segmentId: `chat-${++this.#chatCount}`, role: 'user' as const, text };
     this.#host.call.caption({ ...segment, final: true });
-  }
-
-  #configError(): VoiceAgentError | undefined {
-    if (!this.#host.tokenUrl) {
-      return new VoiceAgentError('invalid_config', 'Set token-url to your token service.');
-    }
-    if (!TOKEN_CREDENTIALS.includes(this.#host.tokenCredentials)) {
-      const value = JSON.stringify(this.#host.tokenCredentials);
-      const expected = TOKEN_CREDENTIALS.join(', ');
-      return new VoiceAgentError(
-        'invalid_config',
-        `token-credentials ${value} is not one of ${expected}.`,
-      );
-    }
-    return undefined;
   }
 
   /** The visitor's own connection: livekit-client's reconnects, and a final disconnect. */

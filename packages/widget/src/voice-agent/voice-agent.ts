@@ -17,8 +17,6 @@ import {
 import { renderPanel } from './voice-agent.panel.js';
 import { styles } from './voice-agent.styles.js';
 
-export type { VoiceAgentPosition, VoiceAgentTheme } from './voice-agent.options.js';
-
 /**
  * `<voice-agent>`: a voice assistant for any website. Talks to an agent over LiveKit; loads
  * the call code (livekit-client) only when the visitor shows intent.
