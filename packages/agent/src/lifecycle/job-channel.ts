@@ -59,16 +59,19 @@ export class JobChannelServer {
       if (inCall) onEvent({ type: 'session', state: 'failed' });
     });
     socket.on('error', () => socket.destroy());
-    createInterface({ input: socket }).on('line', (line) => {
-      let event: JobEvent;
-      try {
-        event = JSON.parse(line) as JobEvent;
-      } catch {
-        return; // a torn line from a dying process
-      }
-      if (event.type === 'session') inCall = event.state === 'started';
-      onEvent(event);
-    });
+    createInterface({ input: socket })
+      // readline re-emits its input's errors; the socket's own handler above deals with them.
+      .on('error', () => undefined)
+      .on('line', (line) => {
+        let event: JobEvent;
+        try {
+          event = JSON.parse(line) as JobEvent;
+        } catch {
+          return; // a torn line from a dying process
+        }
+        if (event.type === 'session') inCall = event.state === 'started';
+        onEvent(event);
+      });
     // A job that starts during a drain learns of it at once.
     if (this.#lastNotice) socket.write(`${JSON.stringify(this.#lastNotice)}\n`);
   }
@@ -95,13 +98,17 @@ export class JobChannelClient {
     this.#socket = socket;
     socket.on('error', () => undefined);
     socket.unref();
-    createInterface({ input: socket }).on('line', (line) => {
-      try {
-        onNotice(JSON.parse(line) as WorkerNotice);
-      } catch {
-        // ignore a torn line
-      }
-    });
+    // readline re-emits its input's errors: unheard, a worker's death (ECONNRESET) would kill
+    // this process before the call could tell its visitor why it ends.
+    createInterface({ input: socket })
+      .on('error', () => undefined)
+      .on('line', (line) => {
+        try {
+          onNotice(JSON.parse(line) as WorkerNotice);
+        } catch {
+          // ignore a torn line
+        }
+      });
   }
 
   send(event: JobEvent): void {

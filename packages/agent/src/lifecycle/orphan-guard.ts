@@ -10,6 +10,9 @@
 /** The longest an orphaned process lives once its worker is gone. */
 export const ORPHAN_EXIT_MS = 5_000;
 
+/** What a send on the IPC channel fails with once the worker at its other end is gone. */
+const CHANNEL_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED']);
+
 type Ending = () => Promise<void>;
 const endings = new Set<Ending>();
 let orphaned = false;
@@ -41,6 +44,12 @@ function exitOrphan(): void {
 export function installOrphanGuard(): void {
   if (!process.send) return;
   process.once('disconnect', exitOrphan);
+  // A send to a dead worker fails asynchronously ('error' on process, EPIPE). Unhandled, it
+  // kills the process before the call can tell its visitor why; it means the worker is gone.
+  process.on('error', (error: NodeJS.ErrnoException) => {
+    if (!CHANNEL_GONE.has(error.code ?? '')) throw error;
+    exitOrphan();
+  });
   // The framework ignores SIGTERM in its child processes (the worker drains them); once the
   // worker is gone nobody would, so SIGTERM ends an orphan like any other process.
   process.on('SIGTERM', () => {

@@ -47,7 +47,7 @@ export const END_ATTRIBUTE = 'voice-agent.end';
 /** The values of {@link END_ATTRIBUTE}. */
 export const END_REASON = {
   /**
-   * The worker running the call died; the agent's job process leaves. LiveKit dispatches the
+   * The worker running the call died; the agent leaves. LiveKit dispatches the
    * room again (`resuming`) and a new agent goes on with the conversation.
    */
   workerLost: 'worker-lost',
