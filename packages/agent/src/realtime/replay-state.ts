@@ -6,12 +6,6 @@ import { EventList, withoutReplayed } from './outbox.js';
 export const expectsAnswer = (event: ClientEvent) =>
   event.type === 'tool_response' || (event.type === 'content' && event.value.turnComplete === true);
 
-/** A reply request that adds nothing but a placeholder to the context. */
-const ASK_AGAIN: ClientEvent = {
-  type: 'content',
-  value: { turns: [{ parts: [{ text: '.' }], role: 'user' }], turnComplete: true },
-};
-
 /**
  * What a new connection needs to go on where the last one stopped: the events waiting to be
  * sent, the last resumable handle, and what was sent since it (or since the last completed
@@ -31,9 +25,14 @@ export class ReplayState {
   /** A reply request or tool result was sent and its answer is not complete yet. */
   #unanswered = false;
 
-  /** The handle to resume with, unless resuming would lose part of the conversation. */
+  /**
+   * The handle to resume with, unless resuming could lose part of the conversation. While a
+   * request is unanswered no handle is certain to hold it: one Gemini issued before the
+   * request reached it can arrive after it was sent, and during the answer Gemini issues none
+   * (`resumable: false`). A switch then gives the history, which holds the request once.
+   */
   get resumeHandle(): string | undefined {
-    return this.#stale ? undefined : this.#handle;
+    return this.#stale || this.#unanswered ? undefined : this.#handle;
   }
 
   /** Whether something happened since the last handle that the handle does not hold. */
@@ -72,15 +71,9 @@ export class ReplayState {
     if (message.toolCall || message.serverContent?.turnComplete) this.#unanswered = false;
   }
 
-  /**
-   * For a connection that resumed with the handle: what was sent after the handle goes first.
-   * The handle can cover a request that was never answered: resuming restores it without an
-   * answer, so it is asked again, with the placeholder the plugin's own reply requests carry.
-   */
+  /** For a connection that resumed with the handle: what was sent after the handle goes first. */
   resumed(): void {
-    const replay = this.#sinceHandle.take();
-    if (this.#unanswered && !replay.some(expectsAnswer)) replay.push(ASK_AGAIN);
-    this.#adopted(replay);
+    this.#adopted(this.#sinceHandle.take());
   }
 
   /**

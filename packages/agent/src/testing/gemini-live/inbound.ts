@@ -1,4 +1,4 @@
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { Connection } from './connection.js';
 import { clientContentTurns, sequence } from './context.js';
 import type { ServerEvent } from './events.js';
@@ -13,6 +13,7 @@ export interface InboundOptions {
   resumption: boolean;
   settleMs: number;
   setupDelayMs: number;
+  inboundLatencyMs: number;
   refuseResumeWhileOpen: boolean;
   limits: SessionLimits;
   reactions: Reaction[];
@@ -47,29 +48,36 @@ export class Inbound {
     socket.close = (code?: number, reason?: string | Buffer) => close(code ?? 1000, reason);
     let connection: Connection | undefined;
     socket.on('error', () => {});
-    socket.on('message', (data) => {
-      let message: Record<string, unknown>;
-      try {
-        message = JSON.parse(data.toString()) as Record<string, unknown>;
-      } catch {
-        socket.close(1007, 'invalid JSON');
-        return;
-      }
-      const kind = kindOf(message);
-      if (!connection) {
-        if (kind !== 'setup') {
-          socket.close(1007, 'the first message must be setup');
+    // Timers of equal delay fire in the order they were set: messages stay in order.
+    const latency = this.options.inboundLatencyMs;
+    const delayed = (handle: (data: RawData) => void) => (data: RawData) =>
+      latency > 0 ? setTimeout(() => handle(data), latency) : handle(data);
+    socket.on(
+      'message',
+      delayed((data) => {
+        let message: Record<string, unknown>;
+        try {
+          message = JSON.parse(data.toString()) as Record<string, unknown>;
+        } catch {
+          socket.close(1007, 'invalid JSON');
           return;
         }
-        connection = new Connection(this.connections.length + 1, socket);
-        this.connections.push(connection);
-      } else {
-        connection.markReady();
-      }
-      const received: ReceivedMessage = { connection: connection.id, kind, message };
-      this.options.record(received);
-      if (!connection.silent) this.#handle(connection, received, fault);
-    });
+        const kind = kindOf(message);
+        if (!connection) {
+          if (kind !== 'setup') {
+            socket.close(1007, 'the first message must be setup');
+            return;
+          }
+          connection = new Connection(this.connections.length + 1, socket);
+          this.connections.push(connection);
+        } else {
+          connection.markReady();
+        }
+        const received: ReceivedMessage = { connection: connection.id, kind, message };
+        this.options.record(received);
+        if (!connection.silent) this.#handle(connection, received, fault);
+      }),
+    );
   }
 
   play(connection: Connection, events: ServerEvent[], interrupts = false): Promise<void> {

@@ -29,6 +29,12 @@ export interface StandInOptions {
   settleMs?: number;
   /** Delay before answering `setup`, to simulate a slow Gemini; default 0. */
   setupDelayMs?: number;
+  /**
+   * How long each client message takes to reach the model, in order; default 0. With it, a
+   * handle the stand-in issues can reach the client after the client sent more, and not
+   * cover it, as over a real network.
+   */
+  inboundLatencyMs?: number;
 }
 
 /** What became of one connection, for assertions. */

@@ -38,6 +38,7 @@ export class GeminiLiveStandIn {
       resumption: options.resumption ?? true,
       settleMs: options.settleMs ?? 500,
       setupDelayMs: options.setupDelayMs ?? 0,
+      inboundLatencyMs: options.inboundLatencyMs ?? 0,
       refuseResumeWhileOpen: options.refuseResumeWhileOpen ?? false,
       limits: scaledLimits(options.timeScale, options.limits),
       reactions: [...(options.reactions ?? [])],
