@@ -51,6 +51,8 @@ describe('a goAway below the switch margin in the middle of an answer', () => {
         reply: [
           { type: 'audio', pcm: tonePcm({ durationMs: 300 }) },
           { type: 'goAway', timeLeft: '0.2s' },
+          // The rest of the answer would come after the deadline: it never does.
+          { type: 'wait', ms: 1_000 },
           { type: 'audio', pcm: tonePcm({ durationMs: 600 }) },
           { type: 'outputTranscription', text: 'Cut off.' },
           { type: 'generationComplete' },
@@ -77,6 +79,48 @@ describe('a goAway below the switch margin in the middle of an answer', () => {
       delivery: 'once',
     });
     expect(h.transcript.filter((t) => t === 'assistant: Your name is Grace.')).toHaveLength(2);
+    expect(h.transcript).not.toContain('assistant: Cut off.');
+    expect(h.closed).toBeUndefined();
+  });
+
+  it('answers a spoken question cut off by the switch, which the new connection knows once', async () => {
+    harness = await startHarness(
+      {},
+      {},
+      {
+        reactions: [{ on: 'clientTurn', reply: recallingTurn(NAME) }],
+        limits: { resumptionUpdateMs: 20 },
+      },
+    );
+    const h = harness;
+    await h.standIn.waitForTools([]);
+    await say(h, 'My name is Grace.', 'Your name is Grace.');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const before = h.transcript.length;
+    // The visitor asks aloud (Gemini transcribes it), and the answer is cut by the switch.
+    await h.standIn.play([
+      { type: 'inputTranscription', text: 'What is my name?' },
+      { type: 'audio', pcm: tonePcm({ durationMs: 300 }) },
+      { type: 'goAway', timeLeft: '0.2s' },
+      { type: 'wait', ms: 1_000 },
+      { type: 'audio', pcm: tonePcm({ durationMs: 600 }) },
+      { type: 'outputTranscription', text: 'Cut off.' },
+      { type: 'generationComplete' },
+      { type: 'turnComplete' },
+    ]);
+    await eventually(
+      () => h.transcript.slice(before).includes('assistant: Your name is Grace.'),
+      'the spoken question answered on the new connection',
+    );
+    const setUp = h.standIn.connections.filter((c) => c.setUp);
+    expect(setUp.length).toBe(2);
+    expect(h.standIn.contextVerdict(setUp[1]?.id ?? 0)).toMatchObject({
+      priorTurns: ['My name is Grace.', 'What is my name?'],
+      delivery: 'once',
+    });
+    expect(h.transcript.slice(before).filter((t) => t === 'user: What is my name?')).toHaveLength(
+      1,
+    );
     expect(h.transcript).not.toContain('assistant: Cut off.');
     expect(h.closed).toBeUndefined();
   });

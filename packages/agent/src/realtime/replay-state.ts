@@ -6,6 +6,12 @@ import { EventList, withoutReplayed } from './outbox.js';
 export const expectsAnswer = (event: ClientEvent) =>
   event.type === 'tool_response' || (event.type === 'content' && event.value.turnComplete === true);
 
+/** A reply request that adds nothing but a placeholder to the context. */
+const ASK_AGAIN: ClientEvent = {
+  type: 'content',
+  value: { turns: [{ parts: [{ text: '.' }], role: 'user' }], turnComplete: true },
+};
+
 /**
  * What a new connection needs to go on where the last one stopped: the events waiting to be
  * sent, the last resumable handle, and what was sent since it (or since the last completed
@@ -20,10 +26,12 @@ export class ReplayState {
   #sinceTurn = new EventList();
   /** The last resumable handle, taken as it arrives (the plugin stores it later, locked). */
   #handle: string | undefined;
-  /** A turn completed or a tool was called since the last handle: resuming would lose it. */
+  /** The model spoke, called a tool or ended a turn since the last handle: resuming loses it. */
   #stale = false;
   /** A reply request or tool result was sent and its answer is not complete yet. */
   #unanswered = false;
+  /** The model started a turn (audio or a tool call) that is not complete yet. */
+  #answering = false;
 
   /**
    * The handle to resume with, unless resuming could lose part of the conversation. While a
@@ -66,9 +74,14 @@ export class ReplayState {
       this.#sinceTurn = new EventList();
       this.#stale = true;
     }
-    if (message.toolCall) this.#stale = true;
+    // Gemini issues no handle during a turn: the last one predates it.
+    if (message.toolCall || message.serverContent?.modelTurn) {
+      this.#stale = true;
+      this.#answering = true;
+    }
     // Answered only once the turn is complete: one cut off is asked again.
     if (message.toolCall || message.serverContent?.turnComplete) this.#unanswered = false;
+    if (message.serverContent?.turnComplete) this.#answering = false;
   }
 
   /** For a connection that resumed with the handle: what was sent after the handle goes first. */
@@ -78,10 +91,13 @@ export class ReplayState {
 
   /**
    * For a connection that was given the history (`turns`): what was sent since the last
-   * completed turn goes first, without the content updates the history already holds.
+   * completed turn goes first, without the content updates the history already holds. An
+   * answer that was cut off is asked again, also when nothing sent asked for it (the visitor
+   * spoke), with the placeholder the plugin's own reply requests carry.
    */
   replayedHistory(turns: unknown[]): void {
     const replay = withoutReplayed(this.#sinceTurn.take(), turns);
+    if (this.#answering && !replay.some(expectsAnswer)) replay.push(ASK_AGAIN);
     this.outbox.prepend(withoutReplayed(this.outbox.take(), turns));
     this.#adopted(replay);
   }
@@ -91,5 +107,6 @@ export class ReplayState {
     this.#sinceHandle = new EventList();
     this.#sinceTurn = new EventList();
     this.#stale = false;
+    this.#answering = false;
   }
 }

@@ -137,11 +137,12 @@ export class ResilientRealtimeSession extends ToolTurnSession {
       connection.close();
       if (wake.reason === 'closed') return;
       this.#options.onReconnect?.(reconnectCause(wake));
-      if (wake.reason === 'restart') this.resetTurnState();
+      // An answer cut off (a lost connection, a goAway with no time to finish) ends here: the
+      // visitor's words of its turn go into the history, and the new connection answers again.
+      this.resetTurnState();
       if (wake.reason === 'lost') {
         this.#logger.warn(wake.close, 'Gemini connection lost; reconnecting');
         this.#attempts.reconnecting();
-        this.resetTurnState();
         const closed = new Error(`closed ${wake.close.code} ${wake.close.reason}`);
         const unstable = Date.now() - this.#currentSince < this.#options.stableMs;
         if (unstable && !(await this.#attempts.backOff(closed, () => this.#closed))) return;
