@@ -109,6 +109,10 @@ describe('a conversation through what real Gemini Live does to it', () => {
     await typedTurn(page, 'Who am I?', 'Your name is Grace.');
 
     expect(await falseEnds(page)).toEqual([]);
+    // The abrupt 1011 shows as a reconnect that ends in listening; a planned switch does not.
+    const states = await stateSequence(page);
+    expect(states.filter((state) => state === 'reconnecting')).toHaveLength(1);
+    expect(states.slice(states.indexOf('reconnecting'))).toContain('listening');
     const deliveries = contextDeliveries(standIn(), first);
     expect(deliveries.length).toBeGreaterThanOrEqual(4);
     expect(deliveries.filter((d) => d.delivery !== 'once')).toEqual([]);
