@@ -30,8 +30,11 @@ export class ReplayState {
   #stale = false;
   /** A reply request or tool result was sent and its answer is not complete yet. */
   #unanswered = false;
-  /** The model started a turn (audio or a tool call) that is not complete yet. */
-  #answering = false;
+  /**
+   * The model's turn in progress: `speaking` until it completes, `calling` once it called a
+   * tool (its results, not a new request, ask for the rest).
+   */
+  #turn: 'none' | 'speaking' | 'calling' = 'none';
 
   /**
    * The handle to resume with, unless resuming could lose part of the conversation. While a
@@ -75,13 +78,12 @@ export class ReplayState {
       this.#stale = true;
     }
     // Gemini issues no handle during a turn: the last one predates it.
-    if (message.toolCall || message.serverContent?.modelTurn) {
-      this.#stale = true;
-      this.#answering = true;
-    }
+    if (message.toolCall || message.serverContent?.modelTurn) this.#stale = true;
+    if (message.serverContent?.modelTurn && this.#turn === 'none') this.#turn = 'speaking';
+    if (message.toolCall) this.#turn = 'calling';
     // Answered only once the turn is complete: one cut off is asked again.
     if (message.toolCall || message.serverContent?.turnComplete) this.#unanswered = false;
-    if (message.serverContent?.turnComplete) this.#answering = false;
+    if (message.serverContent?.turnComplete) this.#turn = 'none';
   }
 
   /** For a connection that resumed with the handle: what was sent after the handle goes first. */
@@ -93,11 +95,12 @@ export class ReplayState {
    * For a connection that was given the history (`turns`): what was sent since the last
    * completed turn goes first, without the content updates the history already holds. An
    * answer that was cut off is asked again, also when nothing sent asked for it (the visitor
-   * spoke), with the placeholder the plugin's own reply requests carry.
+   * spoke), with the placeholder the plugin's own reply requests carry; not one that called
+   * a tool, whose result asks for the rest.
    */
   replayedHistory(turns: unknown[]): void {
     const replay = withoutReplayed(this.#sinceTurn.take(), turns);
-    if (this.#answering && !replay.some(expectsAnswer)) replay.push(ASK_AGAIN);
+    if (this.#turn === 'speaking' && !replay.some(expectsAnswer)) replay.push(ASK_AGAIN);
     this.outbox.prepend(withoutReplayed(this.outbox.take(), turns));
     this.#adopted(replay);
   }
@@ -107,6 +110,6 @@ export class ReplayState {
     this.#sinceHandle = new EventList();
     this.#sinceTurn = new EventList();
     this.#stale = false;
-    this.#answering = false;
+    this.#turn = 'none';
   }
 }
