@@ -9,6 +9,7 @@ import { type Playground, startPlayground } from '../playground.js';
 import { measureCapacity } from './capacity.js';
 import { connectTimes, connectTimesInDevMode } from './connect.js';
 import { measureFailover } from './failover.js';
+import { openHopLog } from './hops.js';
 import { recordOnsets } from './onsets.js';
 import { type BenchResults, report } from './report.js';
 import { onInterrupt, stopEverythingOnSignals } from './run/cleanup.js';
@@ -32,12 +33,14 @@ const SECTIONS = ['connect', 'voice', 'switch', 'capacity', 'sizes', 'token', 'f
 type Section = (typeof SECTIONS)[number];
 /** Rounds of each repeated figure: the report shows each round and their median. */
 const ROUNDS = 3;
-const VOICE_TURNS = 12;
+const VOICE_TURNS = 10;
 const CONNECT_SESSIONS = 3;
 const CONNECT_DEV_MODE_SESSIONS = 2;
 const CAPACITY_LEVELS = [1, 2, 4, 8];
 /** goAway switches measured (three 3 s turns each). */
-const SWITCHES = 10;
+const SWITCHES = 6;
+/** Workers killed in the middle of a call (each about 12 s). */
+const FAILOVER_KILLS = 5;
 /** The whole run, start-up and cleanup included, stays under 10 minutes. */
 const RUN_BUDGET_MS = 570_000;
 /** Time limits per section; the run's budget cuts the later ones if earlier ones ran long. */
@@ -125,6 +128,20 @@ async function startBrowserStack(): Promise<BrowserStack> {
 /** Voice and connect share one stack: the page, the playground and its worker. */
 async function browserSections(results: BenchResults, wanted: Set<string>): Promise<void> {
   progress('starting the playground and Chromium');
+  // Before the stack starts: its dev server and worker read the variable once.
+  const hopLog = await openHopLog();
+  try {
+    await browserSectionsWithHops(results, wanted, hopLog.file);
+  } finally {
+    await hopLog.close();
+  }
+}
+
+async function browserSectionsWithHops(
+  results: BenchResults,
+  wanted: Set<string>,
+  hopLog: string,
+): Promise<void> {
   let stack: BrowserStack;
   const starting = startBrowserStack();
   try {
@@ -144,25 +161,31 @@ async function browserSections(results: BenchResults, wanted: Set<string>): Prom
   try {
     const { playground, page } = stack;
     if (wanted.has('voice')) {
-      results.voice = await runSection('voice', LIMITS_MS.voice, () =>
-        voiceRounds(page, playground, stack.newPage, stack.answeredAt, ROUNDS, VOICE_TURNS),
+      results.voice = await runSection('voice', LIMITS_MS.voice, (signal) =>
+        voiceRounds(page, playground, stack.newPage, stack.answeredAt, {
+          rounds: ROUNDS,
+          turns: VOICE_TURNS,
+          hopLog,
+          signal,
+        }),
       );
     }
     if (wanted.has('connect')) {
-      results.connect = await runSection('connect', LIMITS_MS.connect, () =>
-        connectTimes(page, playground, ROUNDS, CONNECT_SESSIONS),
+      results.connect = await runSection('connect', LIMITS_MS.connect, (signal) =>
+        connectTimes(page, playground, ROUNDS, CONNECT_SESSIONS, signal),
       );
       // Last: it replaces the playground's worker.
       results.connectDevMode = await runSection(
         'connect (dev mode)',
         LIMITS_MS.connectDevMode,
-        () =>
+        (signal) =>
           connectTimesInDevMode(
             page,
             playground,
             ROUNDS,
             CONNECT_DEV_MODE_SESSIONS,
             stack.standInUrl,
+            signal,
           ),
       );
     }
@@ -203,17 +226,21 @@ async function main(): Promise<number> {
   const results: BenchResults = {};
   if (wanted.has('connect') || wanted.has('voice')) await browserSections(results, wanted);
   if (wanted.has('switch')) {
-    results.switch = await runSection('switch', LIMITS_MS.switch, () => switchCost(SWITCHES));
+    results.switch = await runSection('switch', LIMITS_MS.switch, (signal) =>
+      switchCost(SWITCHES, signal),
+    );
   }
   if (wanted.has('capacity')) {
-    results.capacity = await runSection('capacity', LIMITS_MS.capacity, () =>
-      measureCapacity(CAPACITY_LEVELS),
+    results.capacity = await runSection('capacity', LIMITS_MS.capacity, (signal) =>
+      measureCapacity(CAPACITY_LEVELS, signal),
     );
   }
   if (wanted.has('sizes')) results.sizes = await runSection('sizes', LIMITS_MS.sizes, widgetSizes);
   if (wanted.has('token')) results.token = await runSection('token', LIMITS_MS.token, tokenRatio);
   if (wanted.has('failover'))
-    results.failover = await runSection('failover', LIMITS_MS.failover, () => measureFailover(10));
+    results.failover = await runSection('failover', LIMITS_MS.failover, (signal) =>
+      measureFailover(FAILOVER_KILLS, signal),
+    );
   const text = report(results, loadAtStart);
   process.stdout.write(text);
   const failed = Object.values(results).filter((outcome) => !outcome.ok);

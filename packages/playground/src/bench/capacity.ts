@@ -96,7 +96,11 @@ async function spawnDevServer(
  * own process), with the Gemini Live stand-in answering each tone at once. Levels are
  * cumulative: sessions stay while more join.
  */
-export async function measureCapacity(levels: number[]): Promise<CapacityResult> {
+export async function measureCapacity(
+  levels: number[],
+  signal: AbortSignal,
+): Promise<CapacityResult> {
+  if (levels.length === 0) throw new Error('nothing to measure: no level');
   const { reactions } = benchReactions();
   const standIn = await GeminiLiveStandIn.start({ reactions });
   const secret = randomBytes(32).toString('hex');
@@ -141,10 +145,11 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
     await withinLimit(worker.registered, 40_000, 'the worker registering');
     progress('capacity: worker registered, letting its idle job processes boot');
     // Let the idle job processes (and the framework's inference process) finish booting.
-    await sleep(IDLE_BOOT_MS);
+    await sleep(IDLE_BOOT_MS, undefined, { signal });
     const [idleWorker, idleDevServer] = await measureUsages(pids, 3_000);
     result.idle = { worker: idleWorker ?? zero(), devServer: idleDevServer ?? zero() };
     for (const sessions of levels) {
+      signal.throwIfAborted();
       progress(`capacity: level ${sessions} session(s), joining ${sessions - partners.length}`);
       const joining: TonePartner[] = [];
       while (partners.length + joining.length < sessions) {
@@ -173,7 +178,7 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
       ).catch((error: Error) => {
         throw new Unmeasured(error.message, result);
       });
-      await sleep(SETTLE_MS);
+      await sleep(SETTLE_MS, undefined, { signal });
       for (const partner of partners) partner.startMeasuring();
       const windowMs = Math.max(MEASURE_MS, Math.ceil(MIN_TURNS / sessions) * TONE_PERIOD_MS);
       progress(`capacity: level ${sessions}, measuring for ${(windowMs / 1000).toFixed(0)} s`);
