@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HOP_LOG_VARIABLE, type HopOnset } from '@voice-agent/agent/testing';
@@ -22,8 +22,16 @@ export const HOPS = [
 /** Per hop, the delays of the turns traced through every hop. */
 export type HopDelays = number[][];
 
-/** A temporary hop log for the processes of the stack (`VOICE_AGENT_HOP_LOG`). */
+/**
+ * The hop log for the processes of the stack (`VOICE_AGENT_HOP_LOG`): the file the variable
+ * already names (kept, to read after the run), else a temporary one.
+ */
 export async function openHopLog(): Promise<{ file: string; close(): Promise<void> }> {
+  const given = process.env[HOP_LOG_VARIABLE];
+  if (given) {
+    await writeFile(given, '');
+    return { file: given, close: async () => undefined };
+  }
   const dir = await mkdtemp(join(tmpdir(), 'voice-agent-hops-'));
   const file = join(dir, 'hops.jsonl');
   process.env[HOP_LOG_VARIABLE] = file;
