@@ -23,7 +23,7 @@ const DEV_SERVER_CLI = fileURLToPath(
 const AGENT_NAME = 'capacity-bench';
 const MEASURE_MS = 15_000;
 /** Turns each level measures at least: the first levels' p95 is the baseline, not one turn. */
-const MIN_TURNS = 20;
+const MIN_TURNS = 12;
 const IDLE_BOOT_MS = 10_000;
 /** After the agent listens: its greeting (3 s without the page's declaration) passes. */
 const SETTLE_MS = 4_500;
