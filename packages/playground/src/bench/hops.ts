@@ -24,13 +24,19 @@ export type HopDelays = number[][];
 
 /**
  * The hop log for the processes of the stack (`VOICE_AGENT_HOP_LOG`): the file the variable
- * already names (kept, to read after the run), else a temporary one.
+ * already names (kept, to read after the run), else a temporary one. Closed, the variable is
+ * gone: the later sections' processes measure nothing.
  */
 export async function openHopLog(): Promise<{ file: string; close(): Promise<void> }> {
   const given = process.env[HOP_LOG_VARIABLE];
   if (given) {
     await writeFile(given, '');
-    return { file: given, close: async () => undefined };
+    return {
+      file: given,
+      close: async () => {
+        delete process.env[HOP_LOG_VARIABLE];
+      },
+    };
   }
   const dir = await mkdtemp(join(tmpdir(), 'voice-agent-hops-'));
   const file = join(dir, 'hops.jsonl');
