@@ -21,9 +21,9 @@ const DEV_SERVER_CLI = fileURLToPath(
   new URL('./cli.js', import.meta.resolve('@voice-agent/devserver')),
 );
 const AGENT_NAME = 'capacity-bench';
-const MEASURE_MS = 15_000;
+const MEASURE_MS = 12_000;
 /** Turns each level measures at least: the first levels' p95 is the baseline, not one turn. */
-const MIN_TURNS = 12;
+const MIN_TURNS = 10;
 const IDLE_BOOT_MS = 10_000;
 /** After the agent listens: its greeting (3 s without the page's declaration) passes. */
 const SETTLE_MS = 4_500;
@@ -31,6 +31,8 @@ const SETTLE_MS = 4_500;
 const DEV_SERVER_LIMIT_MS = 30_000;
 /** A participant joining its room (signalling, ICE, DTLS, publishing). */
 const JOIN_LIMIT_MS = 15_000;
+/** The visitors leaving their rooms at the end. */
+const LEAVE_LIMIT_MS = 5_000;
 /** Every agent of a level dispatched, joined and listening. */
 const AGENTS_LIMIT_MS = 30_000;
 /** Fewer answered tones than this share fail a level: the stand-in answers every tone. */
@@ -134,7 +136,11 @@ export async function measureCapacity(
   });
   const partners: TonePartner[] = [];
   const stopAll = async () => {
-    await Promise.all(partners.map((p) => p.leave().catch(() => undefined)));
+    // A room that does not leave in time is left behind: the process exits with the bench.
+    const leaving = partners.map((p) => p.leave());
+    await withinLimit(Promise.allSettled(leaving), LEAVE_LIMIT_MS, 'leaving').catch(
+      () => undefined,
+    );
     await worker.stop();
     devServer.stop();
     await standIn.close();
@@ -151,21 +157,21 @@ export async function measureCapacity(
     for (const sessions of levels) {
       signal.throwIfAborted();
       progress(`capacity: level ${sessions} session(s), joining ${sessions - partners.length}`);
-      const joining: TonePartner[] = [];
-      while (partners.length + joining.length < sessions) {
-        const partner = new TonePartner();
-        // Counted before it joins, so that a failed join still leaves its room.
-        joining.push(partner);
-        const index = partners.length + joining.length - 1;
+      // All of a level's visitors join at once: the level is measured once all are there.
+      const joining = Array.from({ length: sessions - partners.length }, () => new TonePartner());
+      const joined = joining.map(async (partner, i) => {
+        const index = partners.length + i;
         await withinLimit(
           partner.join(devServer.url, await token(secret, index)),
           JOIN_LIMIT_MS,
           `visitor ${index} joining its room`,
-        ).catch((error: Error) => {
-          partners.push(...joining);
-          throw new Unmeasured(`level ${sessions}: ${error.message}`, result);
-        });
-      }
+        );
+      });
+      await Promise.all(joined).catch((error: Error) => {
+        // Counted, so that a failed join still leaves its room.
+        partners.push(...joining);
+        throw new Unmeasured(`level ${sessions}: ${error.message}`, result);
+      });
       partners.push(...joining);
       const listening = joining.map(() => false);
       joining.forEach((p, i) => void p.agentListening.then(() => (listening[i] = true)));

@@ -6,20 +6,21 @@ describe('traceHops', () => {
 
   it('splits each turn into its hops, each from the first onset after the previous hop', () => {
     const log = [
-      { hop: 'devserver', at: 1_030 },
+      { hop: 'devserver', identity: 'visitor', at: 1_030 },
       { hop: 'job-in', at: 1_080 },
       { hop: 'job-out', at: 1_200 },
-      { hop: 'devserver', at: 1_260 },
-      { hop: 'devserver', at: 3_020 },
+      { hop: 'devserver', identity: 'agent-AJ_1', at: 1_260 },
+      // The page reads its microphone late: the dev server heard the tone 10 ms before.
+      { hop: 'devserver', identity: 'visitor', at: 2_990 },
       { hop: 'job-in', at: 3_100 },
       { hop: 'job-out', at: 3_190 },
-      { hop: 'devserver', at: 3_230 },
+      { hop: 'devserver', identity: 'agent-AJ_1', at: 3_230 },
     ];
     const delays = traceHops([1_000, 3_000], window, log, [1_150, 3_150], [1_300, 3_290]);
     expect(delays).toHaveLength(HOPS.length);
     expect(delays).toEqual([
-      [30, 20],
-      [50, 80],
+      [30, -10],
+      [50, 110],
       [70, 50],
       [50, 40],
       [60, 40],
@@ -29,12 +30,12 @@ describe('traceHops', () => {
 
   it('leaves out a turn missing at a hop, and tones outside the window', () => {
     const log = [
-      { hop: 'devserver', at: 1_030 },
+      { hop: 'devserver', identity: 'visitor', at: 1_030 },
       // No job-in before the next tone: the turn is not traced, nor taken from the next one.
-      { hop: 'devserver', at: 3_020 },
+      { hop: 'devserver', identity: 'visitor', at: 3_020 },
       { hop: 'job-in', at: 3_100 },
       { hop: 'job-out', at: 3_190 },
-      { hop: 'devserver', at: 3_230 },
+      { hop: 'devserver', identity: 'agent-AJ_1', at: 3_230 },
     ];
     const delays = traceHops([1_000, 3_000, 12_000], window, log, [3_150, 12_100], [3_290, 12_300]);
     expect(delays.map((hop) => hop.length)).toEqual(HOPS.map(() => 1));

@@ -61,9 +61,17 @@ export async function readHopLog(file: string): Promise<HopOnset[]> {
 }
 
 /**
+ * How much earlier than the page's microphone onset the dev server may see the tone: the
+ * page reads its microphone through Web Audio, which adds its own delay, so the packet can
+ * reach the dev server first. Such a hop is reported negative, not dropped.
+ */
+const MIC_READ_SLACK_MS = 150;
+
+/**
  * Follows each microphone onset in (`from`, `to`] through the hops: at every hop, the first
- * onset after the previous hop's and before the next microphone onset. A turn missing at any
- * hop is left out.
+ * onset after the previous hop's and before the next microphone onset. The dev server's
+ * onsets are the visitor's going up and the agent's (identity `agent-…`) coming down. A turn
+ * missing at any hop is left out.
  */
 export function traceHops(
   mic: number[],
@@ -72,17 +80,27 @@ export function traceHops(
   answeredAt: number[],
   heard: number[],
 ): HopDelays {
-  const at = (hop: string) => log.filter((o) => o.hop === hop).map((o) => o.at);
-  const devServer = at('devserver');
-  const chain = [devServer, at('job-in'), answeredAt, at('job-out'), devServer, heard];
+  const at = (hop: string, agent?: boolean) =>
+    log
+      .filter((o) => o.hop === hop)
+      .filter((o) => agent === undefined || (o.identity ?? '').startsWith('agent-') === agent)
+      .map((o) => o.at);
+  const chain = [
+    at('devserver', false),
+    at('job-in'),
+    answeredAt,
+    at('job-out'),
+    at('devserver', true),
+    heard,
+  ];
   const delays: HopDelays = HOPS.map(() => []);
   mic.forEach((start, i) => {
     if (start <= window.from || start > window.to) return;
     const end = mic[i + 1] ?? Number.POSITIVE_INFINITY;
     const times = [start];
-    for (const onsets of chain) {
-      const previous = times.at(-1) ?? start;
-      const next = onsets.find((t) => t > previous && t < end);
+    for (const [hop, onsets] of chain.entries()) {
+      const after = (times.at(-1) ?? start) - (hop === 0 ? MIC_READ_SLACK_MS : 0);
+      const next = onsets.find((t) => t > after && t < end);
       if (next === undefined) return;
       times.push(next);
     }
