@@ -11,7 +11,7 @@ import { TONE_PERIOD_MS, TonePartner } from './participant.js';
 import { killGroup, onInterrupt } from './run/cleanup.js';
 import { withinLimit } from './run/limits.js';
 import { progress } from './run/progress.js';
-import { Unmeasured } from './run/section.js';
+import { firstLine, Unmeasured } from './run/section.js';
 import { percentile } from './stats.js';
 import { measureUsages, type Usage } from './usage.js';
 import { benchReactions } from './voice.js';
@@ -208,6 +208,9 @@ export async function measureCapacity(
       }
     }
     return result;
+  } catch (error) {
+    // Out of time or broken: the levels measured so far are still reported.
+    throw error instanceof Unmeasured ? error : new Unmeasured(firstLine(error), result);
   } finally {
     await stopAll();
     forget();

@@ -41,8 +41,12 @@ export async function connectTimes(
   const failures: string[] = [];
   for (let round = 1; round <= rounds; round++) {
     const samples: ConnectSample[] = [];
+    result.push(samples);
     for (let i = 1; i <= sessions; i++) {
-      await sleep(PAUSE_BETWEEN_SESSIONS_MS, undefined, { signal });
+      // Out of time, the sessions measured so far are still reported.
+      await sleep(PAUSE_BETWEEN_SESSIONS_MS, undefined, { signal }).catch((error: unknown) => {
+        throw new Unmeasured(firstLine(error), result);
+      });
       progress(`${label}: round ${round}/${rounds}, session ${i}/${sessions}`);
       try {
         samples.push(await startCall(page, CONNECT_LIMIT_MS));
@@ -51,7 +55,6 @@ export async function connectTimes(
       }
       await endCall(page, playground);
     }
-    result.push(samples);
   }
   if (failures.length > 0) throw new Unmeasured(failures.join('; '), result);
   return result;

@@ -117,7 +117,10 @@ export async function voiceRounds(
   const failures: string[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
-      signal.throwIfAborted();
+      if (signal.aborted) {
+        failures.push(`rounds ${round} to ${rounds}: out of time`);
+        break;
+      }
       try {
         progress(`voice: round ${round}/${rounds}, the stack and the floor (${turns} tones)`);
         const { window, ...stack } = await stackTurns(page, playground, answeredAt, {

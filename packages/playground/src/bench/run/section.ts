@@ -76,18 +76,21 @@ export async function runSection<T>(
     progress(`${section}: done in ${outcome.seconds.toFixed(0)} s (run at ${elapsed()})`);
     return outcome;
   } catch (error) {
+    // Out of time, what the section measured before it stopped is still reported.
+    let stoppedWith: unknown = error;
     if (error instanceof TimeLimitError) {
       controller.abort(error);
       const stopped = measuring.then(
         () => undefined,
-        () => undefined,
+        (late: unknown) => late,
       );
-      await withinLimit(stopped, WIND_DOWN_MS, `the ${section} section stopping`).catch(() =>
-        progress(`${section}: still stopping after ${WIND_DOWN_MS / 1000} s`),
-      );
+      stoppedWith = await withinLimit(stopped, WIND_DOWN_MS, `the ${section} section stopping`)
+        .catch(() => progress(`${section}: still stopping after ${WIND_DOWN_MS / 1000} s`))
+        .then((late) => late ?? error);
     }
     const reason = firstLine(error);
-    const partial = error instanceof Unmeasured ? (error.partial as T | undefined) : undefined;
+    const partial =
+      stoppedWith instanceof Unmeasured ? (stoppedWith.partial as T | undefined) : undefined;
     progress(`${section}: FAILED: ${reason}`);
     return { ...finish(), ok: false, reason, ...(partial === undefined ? {} : { value: partial }) };
   }
