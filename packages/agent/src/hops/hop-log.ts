@@ -12,6 +12,8 @@ export interface HopOnset {
   at: number;
   /** The room, where a process serves several. */
   room?: string;
+  /** Whose track, where a process forwards several (the dev server). */
+  identity?: string;
 }
 
 /** Now on the system clock, below the millisecond: comparable across processes on one machine. */
