@@ -1,30 +1,26 @@
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { GeminiLiveStandIn } from '@voice-agent/agent/testing';
-import { launchChromium, makeToneWav, setRtcNodeLogLevel } from '@voice-agent/testing';
-import type { Page } from 'playwright-core';
-import { installAudioTaps } from '../page-audio/audio-taps.js';
-import { type Playground, startPlayground } from '../playground.js';
+import { setRtcNodeLogLevel } from '@voice-agent/testing';
+import { type BrowserStack, startBrowserStack } from './browser-stack.js';
 import { measureCapacity } from './capacity.js';
 import { connectTimes, connectTimesInDevMode } from './connect.js';
 import { measureFailover } from './failover.js';
 import { openHopLog } from './hops.js';
-import { recordOnsets } from './onsets.js';
 import { type BenchResults, report } from './report.js';
-import { onInterrupt, stopEverythingOnSignals } from './run/cleanup.js';
+import { stopEverythingOnSignals } from './run/cleanup.js';
 import { withinLimit } from './run/limits.js';
 import { elapsed, progress } from './run/progress.js';
 import { type Outcome, runSection, setRunBudget } from './run/section.js';
 import { widgetSizes } from './sizes.js';
 import { switchCost } from './switch.js';
 import { tokenRatio } from './token-ratio.js';
-import { benchReactions, TURN_PERIOD_MS, voiceRounds } from './voice.js';
+import { voiceRounds } from './voice.js';
 
 // `npm run bench` (root) or `npm run bench -w @voice-agent/playground`: connect time
 // (prewarmed `start` worker, and the framework's `dev` mode as before), voice-to-voice latency
-// of the whole stack beside the floor, capacity with rtc-node participants, the widget's sizes
-// and the token service's ratio. Writes the repository's docs/performance.md when every
+// of the whole stack beside the floor with its per-hop breakdown, a goAway switch, capacity
+// with rtc-node participants, the widget's sizes, the token service's ratio and failover. Writes the repository's docs/performance.md when every
 // section was measured. `npm run bench voice connect` runs some sections only and prints
 // them without writing the file.
 
@@ -64,76 +60,6 @@ const LIMITS_MS: Record<Section | 'connectDevMode', number> = {
   token: 90_000,
   failover: 110_000,
 };
-
-/** The playground on the bench's stand-in, and Chromium on its page. */
-interface BrowserStack {
-  playground: Playground;
-  page: Page;
-  newPage(): Promise<Page>;
-  standInUrl: string;
-  answeredAt: number[];
-  /** The agent worker's last warnings and errors. */
-  agentWarnings: string[];
-  close(): Promise<void>;
-}
-
-async function startBrowserStack(): Promise<BrowserStack> {
-  const { reactions, answeredAt } = benchReactions();
-  const agentWarnings: string[] = [];
-  const standIn = await GeminiLiveStandIn.start({ reactions });
-  const closers: (() => Promise<void>)[] = [() => standIn.close()];
-  const close = async () => {
-    for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);
-  };
-  const forget = onInterrupt(close);
-  try {
-    const playground = await startPlayground({
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        GOOGLE_API_KEY: 'bench',
-        GOOGLE_GEMINI_BASE_URL: standIn.baseUrl,
-      },
-      // Kept (the last few) so that a failed section can say what the agent worker warned of.
-      log: (line) => {
-        if (!/^\[agent\] (warn|error|fatal)/.test(line)) return;
-        agentWarnings.push(line.slice(0, 300));
-        agentWarnings.splice(0, agentWarnings.length - 5);
-      },
-    });
-    closers.push(() => playground.close());
-    const microphone = await makeToneWav({
-      frequency: 440,
-      durationMs: 400,
-      silenceMs: TURN_PERIOD_MS - 400,
-    });
-    const browser = await launchChromium({ fakeAudioCapture: microphone });
-    closers.push(() => browser.close());
-    await browser.context.addInitScript(installAudioTaps);
-    await browser.context.addInitScript(recordOnsets);
-    const page = await browser.context.newPage();
-    await page.goto(playground.url, { timeout: 30_000 });
-    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, {
-      timeout: 30_000,
-    });
-    return {
-      playground,
-      page,
-      newPage: () => browser.context.newPage(),
-      standInUrl: standIn.baseUrl,
-      answeredAt,
-      agentWarnings,
-      close: async () => {
-        await close();
-        forget();
-      },
-    };
-  } catch (error) {
-    await close();
-    forget();
-    throw error;
-  }
-}
 
 /** Voice and connect share one stack: the page, the playground and its worker. */
 async function browserSections(results: BenchResults, wanted: Set<string>): Promise<void> {
