@@ -1,3 +1,4 @@
+export { HOP_LOG_VARIABLE, type HopOnset } from '../hops/hop-log.js';
 export type { ConnectionEnd, HandleOutcome } from './gemini-live/connection.js';
 export type { ContextSource, ContextTurn } from './gemini-live/context.js';
 export {

@@ -3,6 +3,7 @@ import { RoomEvent, RpcError, type RpcInvocationData } from '@livekit/rtc-node';
 import { loadAgentConfig } from '../config/load.js';
 import { conversationStoreOf } from '../conversation/environment.js';
 import { keepConversation } from '../conversation/keeper.js';
+import { tapJobHops } from '../hops/hop-taps.js';
 import { reportGeminiReconnect, superviseJob } from '../lifecycle/job-lifecycle.js';
 import { PreConnectAudio } from '../preconnect/buffer.js';
 import { SESSION_PCM_FORMAT } from '../preconnect/decode.js';
@@ -105,6 +106,7 @@ async function entry(ctx: JobContext): Promise<void> {
     session,
     greeting.await.then(() => preConnect.frames),
   );
+  const tapOutput = tapJobHops(session, room.name ?? '');
   await session.start({
     agent,
     room,
@@ -117,6 +119,7 @@ async function entry(ctx: JobContext): Promise<void> {
     },
     outputOptions: { transcriptionEnabled: config.transcription },
   });
+  tapOutput?.();
   // A resumed call is greeted once already: the agent goes on listening.
   await afterSpeech(session, () => (kept.restored > 0 ? Promise.resolve() : greet())).finally(() =>
     greeting.resolve(),

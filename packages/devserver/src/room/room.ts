@@ -15,6 +15,7 @@ import {
 import type { RTCDataChannel } from 'werift';
 import type { Downtrack, PublishedSection } from '../rtc/peer.js';
 import { trace } from '../server/log.js';
+import { tapHops } from './hop-tap.js';
 import { newId } from './ids.js';
 import { type Participant, PublishedTrack } from './participant.js';
 import { acceptedTrack, whenConnected } from './publish.js';
@@ -117,7 +118,9 @@ export class Room {
   private attachSection(participant: Participant, section: PublishedSection): void {
     const waiting = [...participant.tracks.values()].filter((track) => !track.attached);
     const track = waiting.find((t) => t.cid === section.msidTrackId) ?? waiting[0];
-    if (track) track.attach(section);
+    if (!track) return;
+    track.attach(section);
+    tapHops(this.name, participant.identity, section);
   }
 
   /** Asks the subscriber's client for a receive section for the track (auto-subscription). */

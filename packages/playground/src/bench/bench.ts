@@ -1,29 +1,26 @@
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { GeminiLiveStandIn } from '@voice-agent/agent/testing';
-import { launchChromium, makeToneWav, setRtcNodeLogLevel } from '@voice-agent/testing';
-import type { Page } from 'playwright-core';
-import { installAudioTaps } from '../page-audio/audio-taps.js';
-import { type Playground, startPlayground } from '../playground.js';
+import { setRtcNodeLogLevel } from '@voice-agent/testing';
+import { type BrowserStack, startBrowserStack } from './browser-stack.js';
 import { measureCapacity } from './capacity.js';
 import { connectTimes, connectTimesInDevMode } from './connect.js';
 import { measureFailover } from './failover.js';
-import { recordOnsets } from './onsets.js';
+import { openHopLog } from './hops.js';
 import { type BenchResults, report } from './report.js';
-import { onInterrupt, stopEverythingOnSignals } from './run/cleanup.js';
+import { stopEverythingOnSignals } from './run/cleanup.js';
 import { withinLimit } from './run/limits.js';
 import { elapsed, progress } from './run/progress.js';
 import { type Outcome, runSection, setRunBudget } from './run/section.js';
 import { widgetSizes } from './sizes.js';
 import { switchCost } from './switch.js';
 import { tokenRatio } from './token-ratio.js';
-import { benchReactions, TURN_PERIOD_MS, voiceRounds } from './voice.js';
+import { voiceRounds } from './voice.js';
 
 // `npm run bench` (root) or `npm run bench -w @voice-agent/playground`: connect time
 // (prewarmed `start` worker, and the framework's `dev` mode as before), voice-to-voice latency
-// of the whole stack beside the floor, capacity with rtc-node participants, the widget's sizes
-// and the token service's ratio. Writes the repository's docs/performance.md when every
+// of the whole stack beside the floor with its per-hop breakdown, a goAway switch, capacity
+// with rtc-node participants, the widget's sizes, the token service's ratio and failover. Writes the repository's docs/performance.md when every
 // section was measured. `npm run bench voice connect` runs some sections only and prints
 // them without writing the file.
 
@@ -32,99 +29,55 @@ const SECTIONS = ['connect', 'voice', 'switch', 'capacity', 'sizes', 'token', 'f
 type Section = (typeof SECTIONS)[number];
 /** Rounds of each repeated figure: the report shows each round and their median. */
 const ROUNDS = 3;
-const VOICE_TURNS = 12;
-const CONNECT_SESSIONS = 3;
-const CONNECT_DEV_MODE_SESSIONS = 2;
+/** Tones per voice round (about 2 s each): 30 turns over the three rounds. */
+const VOICE_TURNS = 10;
+/** Sessions per connect round: 6 in all with a prewarmed worker, 3 in the `dev` mode. */
+const CONNECT_SESSIONS = 2;
+const CONNECT_DEV_MODE_SESSIONS = 1;
 const CAPACITY_LEVELS = [1, 2, 4, 8];
 /** goAway switches measured (three 3 s turns each). */
-const SWITCHES = 10;
-/** The whole run, start-up and cleanup included, stays under 10 minutes. */
-const RUN_BUDGET_MS = 570_000;
-/** Time limits per section; the run's budget cuts the later ones if earlier ones ran long. */
+const SWITCHES = 5;
+/** Workers killed in the middle of a call (each about 18 s). */
+const FAILOVER_KILLS = 4;
+/**
+ * The bench itself, start-up and cleanup included: with `npm run bench`'s build of every
+ * package first (about 60 s), the whole run stays under 10 minutes.
+ */
+const RUN_BUDGET_MS = 520_000;
+/**
+ * Time limits per section, each about 1.5 times what it took in a full run on the shared
+ * 2-core machine at load 5 to 8 (voice 92 s, connect 33 s and 34 s, switch 58 s for 6
+ * switches, token 34 s, failover about 19 s per kill). The run's budget cuts the later ones
+ * if earlier ones ran long: they fail with "no time left" instead of the run overrunning.
+ */
 const LIMITS_MS: Record<Section | 'connectDevMode', number> = {
-  voice: 240_000,
-  switch: 150_000,
-  connect: 90_000,
-  connectDevMode: 90_000,
-  capacity: 200_000,
+  voice: 160_000,
+  switch: 90_000,
+  connect: 60_000,
+  connectDevMode: 60_000,
+  capacity: 160_000,
   sizes: 30_000,
-  token: 120_000,
-  failover: 240_000,
+  token: 90_000,
+  failover: 110_000,
 };
-
-/** The playground on the bench's stand-in, and Chromium on its page. */
-interface BrowserStack {
-  playground: Playground;
-  page: Page;
-  newPage(): Promise<Page>;
-  standInUrl: string;
-  answeredAt: number[];
-  /** The agent worker's last warnings and errors. */
-  agentWarnings: string[];
-  close(): Promise<void>;
-}
-
-async function startBrowserStack(): Promise<BrowserStack> {
-  const { reactions, answeredAt } = benchReactions();
-  const agentWarnings: string[] = [];
-  const standIn = await GeminiLiveStandIn.start({ reactions });
-  const closers: (() => Promise<void>)[] = [() => standIn.close()];
-  const close = async () => {
-    for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);
-  };
-  const forget = onInterrupt(close);
-  try {
-    const playground = await startPlayground({
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        GOOGLE_API_KEY: 'bench',
-        GOOGLE_GEMINI_BASE_URL: standIn.baseUrl,
-      },
-      // Kept (the last few) so that a failed section can say what the agent worker warned of.
-      log: (line) => {
-        if (!/^\[agent\] (warn|error|fatal)/.test(line)) return;
-        agentWarnings.push(line.slice(0, 300));
-        agentWarnings.splice(0, agentWarnings.length - 5);
-      },
-    });
-    closers.push(() => playground.close());
-    const microphone = await makeToneWav({
-      frequency: 440,
-      durationMs: 400,
-      silenceMs: TURN_PERIOD_MS - 400,
-    });
-    const browser = await launchChromium({ fakeAudioCapture: microphone });
-    closers.push(() => browser.close());
-    await browser.context.addInitScript(installAudioTaps);
-    await browser.context.addInitScript(recordOnsets);
-    const page = await browser.context.newPage();
-    await page.goto(playground.url, { timeout: 30_000 });
-    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, {
-      timeout: 30_000,
-    });
-    return {
-      playground,
-      page,
-      newPage: () => browser.context.newPage(),
-      standInUrl: standIn.baseUrl,
-      answeredAt,
-      agentWarnings,
-      close: async () => {
-        await close();
-        forget();
-      },
-    };
-  } catch (error) {
-    await close();
-    forget();
-    throw error;
-  }
-}
 
 /** Voice and connect share one stack: the page, the playground and its worker. */
 async function browserSections(results: BenchResults, wanted: Set<string>): Promise<void> {
   progress('starting the playground and Chromium');
+  // Before the stack starts: its dev server and worker read the variable once.
+  const hopLog = await openHopLog();
+  try {
+    await browserSectionsWithHops(results, wanted, hopLog.file);
+  } finally {
+    await hopLog.close();
+  }
+}
+
+async function browserSectionsWithHops(
+  results: BenchResults,
+  wanted: Set<string>,
+  hopLog: string,
+): Promise<void> {
   let stack: BrowserStack;
   const starting = startBrowserStack();
   try {
@@ -144,25 +97,31 @@ async function browserSections(results: BenchResults, wanted: Set<string>): Prom
   try {
     const { playground, page } = stack;
     if (wanted.has('voice')) {
-      results.voice = await runSection('voice', LIMITS_MS.voice, () =>
-        voiceRounds(page, playground, stack.newPage, stack.answeredAt, ROUNDS, VOICE_TURNS),
+      results.voice = await runSection('voice', LIMITS_MS.voice, (signal) =>
+        voiceRounds(page, playground, stack.newPage, stack.answeredAt, {
+          rounds: ROUNDS,
+          turns: VOICE_TURNS,
+          hopLog,
+          signal,
+        }),
       );
     }
     if (wanted.has('connect')) {
-      results.connect = await runSection('connect', LIMITS_MS.connect, () =>
-        connectTimes(page, playground, ROUNDS, CONNECT_SESSIONS),
+      results.connect = await runSection('connect', LIMITS_MS.connect, (signal) =>
+        connectTimes(page, playground, ROUNDS, CONNECT_SESSIONS, signal),
       );
       // Last: it replaces the playground's worker.
       results.connectDevMode = await runSection(
         'connect (dev mode)',
         LIMITS_MS.connectDevMode,
-        () =>
+        (signal) =>
           connectTimesInDevMode(
             page,
             playground,
             ROUNDS,
             CONNECT_DEV_MODE_SESSIONS,
             stack.standInUrl,
+            signal,
           ),
       );
     }
@@ -203,17 +162,21 @@ async function main(): Promise<number> {
   const results: BenchResults = {};
   if (wanted.has('connect') || wanted.has('voice')) await browserSections(results, wanted);
   if (wanted.has('switch')) {
-    results.switch = await runSection('switch', LIMITS_MS.switch, () => switchCost(SWITCHES));
+    results.switch = await runSection('switch', LIMITS_MS.switch, (signal) =>
+      switchCost(SWITCHES, signal),
+    );
   }
   if (wanted.has('capacity')) {
-    results.capacity = await runSection('capacity', LIMITS_MS.capacity, () =>
-      measureCapacity(CAPACITY_LEVELS),
+    results.capacity = await runSection('capacity', LIMITS_MS.capacity, (signal) =>
+      measureCapacity(CAPACITY_LEVELS, signal),
     );
   }
   if (wanted.has('sizes')) results.sizes = await runSection('sizes', LIMITS_MS.sizes, widgetSizes);
   if (wanted.has('token')) results.token = await runSection('token', LIMITS_MS.token, tokenRatio);
   if (wanted.has('failover'))
-    results.failover = await runSection('failover', LIMITS_MS.failover, () => measureFailover(10));
+    results.failover = await runSection('failover', LIMITS_MS.failover, (signal) =>
+      measureFailover(FAILOVER_KILLS, signal),
+    );
   const text = report(results, loadAtStart);
   process.stdout.write(text);
   const failed = Object.values(results).filter((outcome) => !outcome.ok);

@@ -11,7 +11,7 @@ import { TONE_PERIOD_MS, TonePartner } from './participant.js';
 import { killGroup, onInterrupt } from './run/cleanup.js';
 import { withinLimit } from './run/limits.js';
 import { progress } from './run/progress.js';
-import { Unmeasured } from './run/section.js';
+import { firstLine, Unmeasured } from './run/section.js';
 import { percentile } from './stats.js';
 import { measureUsages, type Usage } from './usage.js';
 import { benchReactions } from './voice.js';
@@ -21,9 +21,9 @@ const DEV_SERVER_CLI = fileURLToPath(
   new URL('./cli.js', import.meta.resolve('@voice-agent/devserver')),
 );
 const AGENT_NAME = 'capacity-bench';
-const MEASURE_MS = 15_000;
+const MEASURE_MS = 12_000;
 /** Turns each level measures at least: the first levels' p95 is the baseline, not one turn. */
-const MIN_TURNS = 20;
+const MIN_TURNS = 10;
 const IDLE_BOOT_MS = 10_000;
 /** After the agent listens: its greeting (3 s without the page's declaration) passes. */
 const SETTLE_MS = 4_500;
@@ -31,6 +31,8 @@ const SETTLE_MS = 4_500;
 const DEV_SERVER_LIMIT_MS = 30_000;
 /** A participant joining its room (signalling, ICE, DTLS, publishing). */
 const JOIN_LIMIT_MS = 15_000;
+/** The visitors leaving their rooms at the end. */
+const LEAVE_LIMIT_MS = 5_000;
 /** Every agent of a level dispatched, joined and listening. */
 const AGENTS_LIMIT_MS = 30_000;
 /** Fewer answered tones than this share fail a level: the stand-in answers every tone. */
@@ -96,7 +98,11 @@ async function spawnDevServer(
  * own process), with the Gemini Live stand-in answering each tone at once. Levels are
  * cumulative: sessions stay while more join.
  */
-export async function measureCapacity(levels: number[]): Promise<CapacityResult> {
+export async function measureCapacity(
+  levels: number[],
+  signal: AbortSignal,
+): Promise<CapacityResult> {
+  if (levels.length === 0) throw new Error('nothing to measure: no level');
   const { reactions } = benchReactions();
   const standIn = await GeminiLiveStandIn.start({ reactions });
   const secret = randomBytes(32).toString('hex');
@@ -130,7 +136,11 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
   });
   const partners: TonePartner[] = [];
   const stopAll = async () => {
-    await Promise.all(partners.map((p) => p.leave().catch(() => undefined)));
+    // A room that does not leave in time is left behind: the process exits with the bench.
+    const leaving = partners.map((p) => p.leave());
+    await withinLimit(Promise.allSettled(leaving), LEAVE_LIMIT_MS, 'leaving').catch(
+      () => undefined,
+    );
     await worker.stop();
     devServer.stop();
     await standIn.close();
@@ -141,26 +151,27 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
     await withinLimit(worker.registered, 40_000, 'the worker registering');
     progress('capacity: worker registered, letting its idle job processes boot');
     // Let the idle job processes (and the framework's inference process) finish booting.
-    await sleep(IDLE_BOOT_MS);
+    await sleep(IDLE_BOOT_MS, undefined, { signal });
     const [idleWorker, idleDevServer] = await measureUsages(pids, 3_000);
     result.idle = { worker: idleWorker ?? zero(), devServer: idleDevServer ?? zero() };
     for (const sessions of levels) {
+      signal.throwIfAborted();
       progress(`capacity: level ${sessions} session(s), joining ${sessions - partners.length}`);
-      const joining: TonePartner[] = [];
-      while (partners.length + joining.length < sessions) {
-        const partner = new TonePartner();
-        // Counted before it joins, so that a failed join still leaves its room.
-        joining.push(partner);
-        const index = partners.length + joining.length - 1;
+      // All of a level's visitors join at once: the level is measured once all are there.
+      const joining = Array.from({ length: sessions - partners.length }, () => new TonePartner());
+      const joined = joining.map(async (partner, i) => {
+        const index = partners.length + i;
         await withinLimit(
           partner.join(devServer.url, await token(secret, index)),
           JOIN_LIMIT_MS,
           `visitor ${index} joining its room`,
-        ).catch((error: Error) => {
-          partners.push(...joining);
-          throw new Unmeasured(`level ${sessions}: ${error.message}`, result);
-        });
-      }
+        );
+      });
+      await Promise.all(joined).catch((error: Error) => {
+        // Counted, so that a failed join still leaves its room.
+        partners.push(...joining);
+        throw new Unmeasured(`level ${sessions}: ${error.message}`, result);
+      });
       partners.push(...joining);
       const listening = joining.map(() => false);
       joining.forEach((p, i) => void p.agentListening.then(() => (listening[i] = true)));
@@ -173,7 +184,7 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
       ).catch((error: Error) => {
         throw new Unmeasured(error.message, result);
       });
-      await sleep(SETTLE_MS);
+      await sleep(SETTLE_MS, undefined, { signal });
       for (const partner of partners) partner.startMeasuring();
       const windowMs = Math.max(MEASURE_MS, Math.ceil(MIN_TURNS / sessions) * TONE_PERIOD_MS);
       progress(`capacity: level ${sessions}, measuring for ${(windowMs / 1000).toFixed(0)} s`);
@@ -197,6 +208,9 @@ export async function measureCapacity(levels: number[]): Promise<CapacityResult>
       }
     }
     return result;
+  } catch (error) {
+    // Out of time or broken: the levels measured so far are still reported.
+    throw error instanceof Unmeasured ? error : new Unmeasured(firstLine(error), result);
   } finally {
     await stopAll();
     forget();

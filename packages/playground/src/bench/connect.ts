@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import type { Playground } from '../playground.js';
 import { AGENT_CONFIG } from '../playground.js';
@@ -32,14 +33,20 @@ export async function connectTimes(
   playground: Playground,
   rounds: number,
   sessions: number,
+  signal: AbortSignal,
   label = 'connect',
 ): Promise<ConnectRounds> {
+  if (rounds < 1 || sessions < 1) throw new Error(`nothing to measure: ${rounds} × ${sessions}`);
   const result: ConnectRounds = [];
   const failures: string[] = [];
   for (let round = 1; round <= rounds; round++) {
     const samples: ConnectSample[] = [];
+    result.push(samples);
     for (let i = 1; i <= sessions; i++) {
-      await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_SESSIONS_MS));
+      // Out of time, the sessions measured so far are still reported.
+      await sleep(PAUSE_BETWEEN_SESSIONS_MS, undefined, { signal }).catch((error: unknown) => {
+        throw new Unmeasured(firstLine(error), result);
+      });
       progress(`${label}: round ${round}/${rounds}, session ${i}/${sessions}`);
       try {
         samples.push(await startCall(page, CONNECT_LIMIT_MS));
@@ -48,7 +55,6 @@ export async function connectTimes(
       }
       await endCall(page, playground);
     }
-    result.push(samples);
   }
   if (failures.length > 0) throw new Unmeasured(failures.join('; '), result);
   return result;
@@ -64,6 +70,7 @@ export async function connectTimesInDevMode(
   rounds: number,
   sessions: number,
   geminiBaseUrl: string,
+  signal: AbortSignal,
 ): Promise<ConnectRounds> {
   const devServer = playground.devServer;
   if (!devServer) throw new Error('the comparison needs the dev server');
@@ -87,7 +94,7 @@ export async function connectTimesInDevMode(
   const forget = onInterrupt(() => worker.stop(1_000));
   try {
     await withinLimit(worker.registered, 40_000, 'the `dev` worker registering');
-    return await connectTimes(page, playground, rounds, sessions, 'connect (dev mode)');
+    return await connectTimes(page, playground, rounds, sessions, signal, 'connect (dev mode)');
   } finally {
     await worker.stop();
     forget();

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AudioStream, type RemoteTrack, Room, RoomEvent, TrackKind } from '@livekit/rtc-node';
 import { GeminiLiveStandIn, recallingTurn, startRedisServer } from '@voice-agent/agent/testing';
 import { startDevServer } from '@voice-agent/devserver';
+import { waitFor } from '@voice-agent/testing';
 import { AccessToken, RoomAgentDispatch, RoomConfiguration } from 'livekit-server-sdk';
 import { spawnWorker, type WorkerProcess } from '../worker/worker-process.js';
 import { killGroup, onInterrupt } from './run/cleanup.js';
@@ -51,7 +52,8 @@ function loudness(data: Int16Array): number {
  * `voice-agent-worker start` processes share a real redis-server; each kill's worker is
  * replaced. An answer that does not recall the name counts as a failed kill.
  */
-export async function measureFailover(kills: number): Promise<FailoverGap[]> {
+export async function measureFailover(kills: number, signal: AbortSignal): Promise<FailoverGap[]> {
+  if (kills < 1) throw new Error(`nothing to measure: ${kills} kills`);
   const stopped: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const stop of stopped.splice(0).reverse()) await stop().catch(() => undefined);
@@ -103,6 +105,7 @@ export async function measureFailover(kills: number): Promise<FailoverGap[]> {
     spawn();
     spawn();
     for (let kill = 1; kill <= kills; kill++) {
+      signal.throwIfAborted();
       await withinLimit(
         Promise.all(workers.map((w) => w.process.registered)),
         STEP_LIMIT_MS,
@@ -175,11 +178,10 @@ async function oneKill(
     await withinLimit(room.connect(server.url, await token.toJwt()), STEP_LIMIT_MS, 'joining');
     const firstSid = await withinLimit(first, STEP_LIMIT_MS, 'the first agent');
     await room.localParticipant?.sendText('My name is Ada.', { topic: TOPICS.chat });
-    await withinLimit(
-      until(() => captions.length > 0),
-      STEP_LIMIT_MS,
-      'the first answer',
-    );
+    await waitFor(() => (captions.length > 0 ? true : undefined), {
+      timeoutMs: STEP_LIMIT_MS,
+      what: 'the first answer',
+    });
 
     const workerId = server.jobs().find((job) => job.room === roomName)?.worker;
     const index = await indexOfWorker(workers, workerId);
@@ -199,11 +201,10 @@ async function oneKill(
     const answered = captions.length;
     await room.localParticipant?.sendText('What is my name?', { topic: TOPICS.chat });
     const heardAt = await withinLimit(answer, STEP_LIMIT_MS, "the new agent's answer");
-    await withinLimit(
-      until(() => captions.length > answered),
-      STEP_LIMIT_MS,
-      'the caption',
-    );
+    await waitFor(() => (captions.length > answered ? true : undefined), {
+      timeoutMs: STEP_LIMIT_MS,
+      what: "the new agent's caption",
+    });
     const said = captions[answered]?.text;
     if (said !== 'Your name is Ada.') throw new Error(`the new agent answered "${said}"`);
     killGroup(doomed.pid, 'SIGKILL');
@@ -218,8 +219,4 @@ async function indexOfWorker(workers: Worker[], id: string | undefined): Promise
   const index = ids.indexOf(id ?? '');
   if (index < 0) throw new Error(`the job ran on an unknown worker (${id})`);
   return index;
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(50);
 }

@@ -3,7 +3,6 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DevServer } from '@voice-agent/devserver';
 import { AccessToken } from 'livekit-server-sdk';
 import type { Page } from 'playwright-core';
@@ -57,18 +56,24 @@ export interface FloorTurns {
 
 /** Joining the room from a page: signalling, ICE and DTLS with the dev server. */
 const JOIN_LIMIT_MS = 20_000;
-/** After the speaker joined: its first tones pass through before the window opens. */
-const SETTLE_MS = 2_000;
+
+/** The floor's two pages in their room: the delays of any window of time. */
+export interface Floor {
+  /** The floor's tones that started in (`from`, `to`] (ms, system clock), and their delays. */
+  turns(from: number, to: number): Promise<FloorTurns>;
+  close(): Promise<void>;
+}
 
 /**
  * The floor: the microphone's tones from one page to another through the dev server only
- * (livekit-client on both sides), for `durationMs`. Delays from tone onset to onset heard.
+ * (livekit-client on both sides). Both pages stay in their room until `close`, so that the
+ * voice section measures the floor in the same window as the stack: the two figures it
+ * subtracts then see the same load on the machine.
  */
-export async function floorTurns(
+export async function openFloor(
   devServer: DevServer,
   openPage: () => Promise<Page>,
-  durationMs: number,
-): Promise<FloorTurns> {
+): Promise<Floor> {
   const [apiKey, apiSecret] = Object.entries(devServer.keys)[0] ?? [];
   const token = (identity: string) => {
     const at = new AccessToken(apiKey, apiSecret, { identity });
@@ -77,6 +82,10 @@ export async function floorTurns(
   };
   const floor = await serveFloorPage();
   const pages: Page[] = [];
+  const close = async () => {
+    await Promise.all(pages.map((page) => page.close().catch(() => undefined)));
+    await floor.close();
+  };
   try {
     const [speaker, listener] = [await openPage(), await openPage()];
     pages.push(speaker, listener);
@@ -101,13 +110,15 @@ export async function floorTurns(
     };
     await join(listener, 'listener', false);
     await join(speaker, 'speaker', true);
-    await sleep(SETTLE_MS);
-    const from = Date.now();
-    await sleep(durationMs);
-    const mic = (await onsetsIn(speaker, 'mic')).filter((t) => t > from && t <= from + durationMs);
-    return { tones: mic.length, delays: delays(mic, await onsetsIn(listener, 'remote')) };
-  } finally {
-    await Promise.all(pages.map((page) => page.close().catch(() => undefined)));
-    await floor.close();
+    return {
+      async turns(from, to) {
+        const mic = (await onsetsIn(speaker, 'mic')).filter((t) => t > from && t <= to);
+        return { tones: mic.length, delays: delays(mic, await onsetsIn(listener, 'remote')) };
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }

@@ -23,7 +23,7 @@ export function capacitySection(capacity: Outcome<CapacityResult> | undefined): 
     'Concurrent sessions of headless `@livekit/rtc-node` participants (one room each, a 200 ms',
     'tone about every 2 s) against one worker (`start`, 2 idle job processes) and one dev server',
     '(its own process), the stand-in answering each tone. Sessions stay while more join; each',
-    'level is measured over at least 15 s and 20 turns, counting tones that start after the',
+    'level is measured over at least 12 s and 10 turns, counting tones that start after the',
     'agents greeted. One round: the spread is the p50/p95 within a level. CPU in cores (1.00 =',
     'one core busy); per session = (level − idle) / sessions. The worker figures include its 2',
     "idle job processes and the framework's inference process (turn detector); the participants",

@@ -7,6 +7,20 @@ const SILENCE_TARGET_MS = 0;
 /** Target: the first answer after a switch at most this much later than one without. */
 const EXTRA_DELAY_TARGET_MS = 300;
 
+/** One figure with a switch beside the same figure without: n, p50 and p95 of each. */
+function comparisonRow(figure: string, switched: number[], plain: number[], target: string) {
+  return row([
+    figure,
+    switched.length,
+    p(switched, 50),
+    p(switched, 95),
+    plain.length,
+    p(plain, 50),
+    p(plain, 95),
+    target,
+  ]);
+}
+
 /** The switch section's table: each figure with and without a goAway switch, side by side. */
 export function switchTable(figures: SwitchFigures): string {
   const extra = percentile(figures.afterSwitchDelay, 50) - percentile(figures.plainDelay, 50);
@@ -17,26 +31,18 @@ export function switchTable(figures: SwitchFigures): string {
     `${figures.switches} goAway switches; each figure beside the same turns without a switch.`,
     '',
     header(['figure', 'n', 'p50', 'p95', 'without a switch: n', 'p50', 'p95', 'target']),
-    row([
+    comparisonRow(
       'tone → first answer audio, first answer after a switch',
-      figures.afterSwitchDelay.length,
-      p(figures.afterSwitchDelay, 50),
-      p(figures.afterSwitchDelay, 95),
-      figures.plainDelay.length,
-      p(figures.plainDelay, 50),
-      p(figures.plainDelay, 95),
+      figures.afterSwitchDelay,
+      figures.plainDelay,
       `≤ ${EXTRA_DELAY_TARGET_MS} ms extra: ${verdict(Math.max(extra, extra95) <= EXTRA_DELAY_TARGET_MS)}`,
-    ]),
-    row([
+    ),
+    comparisonRow(
       'longest silence inside an answer a goAway arrives in',
-      figures.spanningSilence.length,
-      p(figures.spanningSilence, 50),
-      p(figures.spanningSilence, 95),
-      figures.plainSilence.length,
-      p(figures.plainSilence, 50),
-      p(figures.plainSilence, 95),
+      figures.spanningSilence,
+      figures.plainSilence,
       `none: ${verdict(silent)}`,
-    ]),
+    ),
     '',
     `Extra delay of the first answer after a switch: ${Math.round(extra)} ms at p50, ${Math.round(extra95)} ms at p95.`,
   ].join('\n');

@@ -1,3 +1,4 @@
+import { HOPS } from './hops.js';
 import { header, p, percent, row, verdict } from './report-table.js';
 import { median, ms, percentile, spread } from './stats.js';
 import type { VoiceRound } from './voice.js';
@@ -78,5 +79,26 @@ export function voiceTable(rounds: VoiceRound[]): string {
       rounds.flatMap((r) => r.total),
       95,
     )}. Target (issue #15): at most 60 ms p50 (${verdict(overhead <= 60)}) and 150 ms p95 (${verdict(overheadP95 <= 150)}) above the floor.`,
+  ].join('\n');
+}
+
+/**
+ * Where the time goes: per hop of a turn, p50 and p95 over the turns of every round traced
+ * through all hops, and each hop's share of the sum of the hops' p50s.
+ */
+export function hopTable(rounds: VoiceRound[]): string {
+  const perHop = HOPS.map((_, hop) => rounds.flatMap((round) => round.hops[hop] ?? []));
+  const traced = perHop[0]?.length ?? 0;
+  if (traced === 0) return 'No turn could be traced through every hop (see the hop log).';
+  const sumP50 = perHop.reduce((sum, delays) => sum + percentile(delays, 50), 0);
+  return [
+    `${traced} turns traced through every hop, all rounds together.`,
+    '',
+    header(['hop', 'p50', 'p95', 'share of the p50s']),
+    ...HOPS.map((hop, i) => {
+      const delays = perHop[i] ?? [];
+      return row([hop, p(delays, 50), p(delays, 95), percent(percentile(delays, 50) / sumP50)]);
+    }),
+    row(['**sum of the hops**', `**${ms(sumP50)}**`, '', '']),
   ].join('\n');
 }

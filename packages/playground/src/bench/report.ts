@@ -6,7 +6,7 @@ import { capacitySection } from './report-capacity.js';
 import { failoverSection } from './report-failover.js';
 import { switchTable } from './report-switch.js';
 import { alignTables, failureNote, header, p, row, verdict } from './report-table.js';
-import { voiceTable } from './report-voice.js';
+import { hopTable, voiceTable } from './report-voice.js';
 import type { Outcome } from './run/section.js';
 import type { Size } from './sizes.js';
 import { median, percentile } from './stats.js';
@@ -100,13 +100,26 @@ function voiceSection({ voice }: BenchResults): string {
     'page with an AnalyserNode on the microphone track and on every received track; the stand-in',
     'notes when it answers, which splits each turn into up and down (same system clock); "heard /',
     'answered / tones" counts the answers heard in the page, the tones the stand-in answered and',
-    'the tones played. Each',
-    'round is a fresh session (started, greeted, 12 tones, ended), then the floor over as many',
-    'tones: the same tone from one page to another through the dev server alone (livekit-client',
-    "on both sides, one hop plus the receiver's jitter buffer). A round with no session, n = 0 or",
-    'most tones unanswered fails the section.',
+    'the tones played. Each round is a fresh session (started, greeted, tones, ended); the floor',
+    'is measured in the same window, so that both see the same load: the same tone from one page',
+    'to another through the dev server alone (livekit-client on both sides, one hop plus the',
+    "receiver's jitter buffer), two more pages in the same Chromium. A round with no session,",
+    'n = 0 or most tones unanswered fails the section.',
     '',
     voice.value && voice.value.length > 0 ? voiceTable(voice.value) : '',
+    '',
+    '### Where the time goes',
+    '',
+    'Each hop notes when the sound of a turn starts there, on one clock (every process on this',
+    "machine reads the system clock as `performance.timeOrigin + performance.now()`): the page's",
+    'microphone and speaker (the AnalyserNodes above), the dev server (an RTP packet of sound',
+    "after 250 ms of silence-sized packets, not decoded), the job process (the visitor's audio",
+    "reaching the realtime session; the answer's first frame going to rtc-node, the framework's",
+    'playback start), and the stand-in (it answers in the handler of the first loud chunk). The',
+    'processes write these onsets to a file named by `VOICE_AGENT_HOP_LOG` (opt-in, off otherwise).',
+    'A turn counts when it was seen at every hop, in order, before the next tone.',
+    '',
+    voice.value && voice.value.length > 0 ? hopTable(voice.value) : '',
     '',
     failureNote(voice),
   ].join('\n');

@@ -63,7 +63,8 @@ class ToneMicrophone extends voice.AudioInput {
  * answer on the new connection. Real framework, Google plugin and SDK; the stand-in plays
  * Gemini; a speaker that plays in real time hears the answers.
  */
-export async function switchCost(switches: number): Promise<SwitchFigures> {
+export async function switchCost(switches: number, signal: AbortSignal): Promise<SwitchFigures> {
+  if (switches < 1) throw new Error(`nothing to measure: ${switches} switches`);
   // The framework's logger writes to stdout, which is the report: only what is fatal.
   initializeLogger({ pretty: false, level: 'fatal' });
   const kinds: ('plain' | 'spanning' | 'after')[] = [];
@@ -102,7 +103,7 @@ export async function switchCost(switches: number): Promise<SwitchFigures> {
     await session.start({ agent: new voice.Agent({ instructions: 'bench' }) });
     const turns = switches * 3;
     for (let turn = 1; turn <= turns; turn++) {
-      await sleep(PERIOD_MS);
+      await sleep(PERIOD_MS, undefined, { signal });
       if (turn % 3 === 0) {
         const connections = standIn.connections.filter((c) => c.setUp).length;
         progress(
@@ -110,7 +111,7 @@ export async function switchCost(switches: number): Promise<SwitchFigures> {
         );
       }
     }
-    await sleep(PERIOD_MS);
+    await sleep(PERIOD_MS, undefined, { signal });
     return figures(microphone.toneStarts, speaker.answers, kinds);
   } finally {
     await session.close().catch(() => undefined);
@@ -150,5 +151,6 @@ function figures(tones: number[], heard: HeardAnswer[], kinds: string[]): Switch
     );
   }
   if (result.switches === 0) throw new Unmeasured('no answer after a switch was heard', result);
+  if (result.plainDelay.length === 0) throw new Unmeasured('no answer without a switch', result);
   return result;
 }

@@ -5,11 +5,13 @@ import { waitFor } from '@voice-agent/testing';
 import type {} from '@voice-agent/widget';
 import type { Page } from 'playwright-core';
 import type { Playground } from '../playground.js';
-import { type FloorTurns, floorTurns } from './floor-page.js';
+import { type FloorTurns, openFloor } from './floor-page.js';
+import { type HopDelays, readHopLog, traceHops } from './hops.js';
 import { onsetsIn } from './onsets.js';
 import { endCall, startCall } from './page-call.js';
 import { progress } from './run/progress.js';
 import { firstLine, Unmeasured } from './run/section.js';
+import { ms, percentile } from './stats.js';
 
 /**
  * Time between tones in the microphone file; each tone is 400 ms. Not a multiple of the
@@ -42,7 +44,7 @@ export function benchReactions(): { reactions: Reaction[]; answeredAt: number[] 
         minLevel: SPEECH_LEVEL,
         minMs: SPEECH_MS,
         reply: () => {
-          answeredAt.push(Date.now());
+          answeredAt.push(performance.timeOrigin + performance.now());
           return [
             { type: 'audio', pcm: answer },
             { type: 'generationComplete' },
@@ -66,8 +68,19 @@ export interface VoiceRound {
   up: number[];
   /** The stand-in sends its answer → answer onset heard in the page (plugin → framework output → dev server → page). */
   down: number[];
-  /** The floor: the same tones browser → dev server → browser. */
+  /** Per hop of the turn (`HOPS` in hops.ts), the delays of the turns traced through all of them. */
+  hops: HopDelays;
+  /** The floor in the same window: the same tones browser → dev server → browser. */
   floor: FloorTurns;
+}
+
+/** How the voice section runs: rounds of tones, where the hops write, when to stop. */
+export interface VoiceRoundOptions {
+  rounds: number;
+  turns: number;
+  /** The hop log the stack's processes write (`VOICE_AGENT_HOP_LOG`), if any. */
+  hopLog?: string;
+  signal: AbortSignal;
 }
 
 /** Past this, the session counts as not started (the widget's states are reported). */
@@ -84,40 +97,53 @@ const MIN_ANSWERED = 0.5;
 
 /**
  * `rounds` rounds of `turns` tones each: a session of the whole stack (started, greeted,
- * measured, ended), then the floor over as long. A round that cannot be measured (no session,
- * n = 0, most tones unanswered) is reported with its reason, and the section fails.
+ * measured, ended), with the floor measured in the same window. A round that cannot be
+ * measured (no session, n = 0, most tones unanswered) is reported with its reason, and the
+ * section fails.
  */
 export async function voiceRounds(
   page: Page,
   playground: Playground,
   floorPages: () => Promise<Page>,
   answeredAt: number[],
-  rounds: number,
-  turns: number,
+  { rounds, turns, hopLog, signal }: VoiceRoundOptions,
 ): Promise<VoiceRound[]> {
   const devServer = playground.devServer;
   if (!devServer) throw new Error('the floor needs the dev server');
+  if (rounds < 1 || turns < 1) throw new Error(`nothing to measure: ${rounds} × ${turns} tones`);
+  progress('voice: the floor joins its room');
+  const floor = await openFloor(devServer, floorPages);
   const result: VoiceRound[] = [];
   const failures: string[] = [];
-  for (let round = 1; round <= rounds; round++) {
-    try {
-      progress(`voice: round ${round}/${rounds}, the stack (${turns} tones)`);
-      const stack = await stackTurns(page, playground, answeredAt, turns);
-      progress(`voice: round ${round}/${rounds}, the floor (${turns} tones)`);
-      const floor = await floorTurns(devServer, floorPages, turns * TURN_PERIOD_MS);
-      const measured = { ...stack, floor };
-      result.push(measured);
-      const problem = roundProblem(measured);
-      if (problem) failures.push(`round ${round}: ${problem}`);
-      progress(
-        `voice: round ${round}/${rounds}: ${stack.total.length}/${stack.tones} answers heard (the stand-in answered ${stack.standInAnswered}), floor ${floor.delays.length}/${floor.tones} heard${problem ? ` (${problem})` : ''}`,
-      );
-    } catch (error) {
-      // The next round starts from a page without a session.
-      await endCall(page, playground).catch(() => undefined);
-      failures.push(`round ${round}: ${firstLine(error)}`);
-      progress(`voice: round ${round}/${rounds} not measured: ${firstLine(error)}`);
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      if (signal.aborted) {
+        failures.push(`rounds ${round} to ${rounds}: out of time`);
+        break;
+      }
+      try {
+        progress(`voice: round ${round}/${rounds}, the stack and the floor (${turns} tones)`);
+        const { window, ...stack } = await stackTurns(page, playground, answeredAt, {
+          turns,
+          hopLog,
+          signal,
+        });
+        const measured = { ...stack, floor: await floor.turns(window.from, window.to) };
+        result.push(measured);
+        const problem = roundProblem(measured);
+        if (problem) failures.push(`round ${round}: ${problem}`);
+        progress(
+          `voice: round ${round}/${rounds}: ${stack.total.length}/${stack.tones} answers heard (the stand-in answered ${stack.standInAnswered}), floor ${measured.floor.delays.length}/${measured.floor.tones} heard${problem ? ` (${problem})` : ''}; hops p50 ${stack.hops.map((d) => ms(percentile(d, 50))).join(' + ')} (${stack.hops[0]?.length ?? 0} turns traced)`,
+        );
+      } catch (error) {
+        // The next round starts from a page without a session.
+        await endCall(page, playground).catch(() => undefined);
+        failures.push(`round ${round}: ${firstLine(error)}`);
+        progress(`voice: round ${round}/${rounds} not measured: ${firstLine(error)}`);
+      }
     }
+  } finally {
+    await floor.close();
   }
   if (failures.length > 0) throw new Unmeasured(failures.join('; '), result);
   return result;
@@ -137,15 +163,15 @@ function roundProblem({ tones, standInAnswered, total, floor }: VoiceRound): str
 }
 
 /**
- * Starts a session, lets the greeting pass, then listens to `turns` tones. Clocks: the page's
- * `performance.timeOrigin + now()` and this process's `Date.now()`, both the system clock.
+ * Starts a session, lets the greeting pass, then listens to `turns` tones. One clock: every
+ * process's `performance.timeOrigin + now()`, the system clock below the millisecond.
  */
 async function stackTurns(
   page: Page,
   playground: Playground,
   answeredAt: number[],
-  turns: number,
-): Promise<Omit<VoiceRound, 'floor'>> {
+  { turns, hopLog, signal }: Omit<VoiceRoundOptions, 'rounds'>,
+): Promise<Omit<VoiceRound, 'floor'> & { window: { from: number; to: number } }> {
   await startCall(page, START_LIMIT_MS);
   // The window opens once the stand-in has answered a tone: the greeting has passed, and the
   // page's tools (applied after it, a reconnect to Gemini) are in place.
@@ -155,14 +181,17 @@ async function stackTurns(
     intervalMs: 100,
     what: 'the first answer to a tone in the session',
   });
-  await sleep(SETTLE_MS);
+  await sleep(SETTLE_MS, undefined, { signal });
   const from = await page.evaluate(() => performance.timeOrigin + performance.now());
   const to = from + turns * TURN_PERIOD_MS;
-  await sleep(turns * TURN_PERIOD_MS + LAST_ANSWER_MS);
+  await sleep(turns * TURN_PERIOD_MS + LAST_ANSWER_MS, undefined, { signal });
   const allMic = await onsetsIn(page, 'mic');
   const heard = await onsetsIn(page, 'remote');
   await endCall(page, playground);
+  const log = hopLog ? await readHopLog(hopLog) : [];
   const result = {
+    window: { from, to },
+    hops: traceHops(allMic, { from, to }, log, answeredAt, heard),
     tones: 0,
     standInAnswered: 0,
     total: [] as number[],

@@ -41,7 +41,16 @@ export interface WorkerProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-const PASSED_THROUGH = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'];
+// VOICE_AGENT_HOP_LOG: the benchmark's per-hop timestamps (packages/agent/src/hops), opt-in.
+const PASSED_THROUGH = [
+  'PATH',
+  'HOME',
+  'LANG',
+  'TMPDIR',
+  'NODE_OPTIONS',
+  'NODE_EXTRA_CA_CERTS',
+  'VOICE_AGENT_HOP_LOG',
+];
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {

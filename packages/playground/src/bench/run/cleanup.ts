@@ -26,11 +26,17 @@ async function stopEverything(signal: NodeJS.Signals): Promise<void> {
 /**
  * SIGINT (Ctrl+C) and SIGTERM stop whatever is registered, then exit. Without this Node would
  * die at once and leave the worker's process group behind: it runs detached, so a terminal's
- * Ctrl+C never reaches its job processes or the framework's inference process.
+ * Ctrl+C never reaches its job processes or the framework's inference process. A second
+ * signal exits at once; the exit handlers still kill the process groups.
  */
 export function stopEverythingOnSignals(): void {
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void stopEverything(signal));
+    process.on(signal, () => {
+      if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
+      stopping = true;
+      void stopEverything(signal);
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import { withinLimit } from './limits.js';
+import { TimeLimitError, withinLimit } from './limits.js';
 import { elapsed, progress } from './progress.js';
 
 /** How a section went: its figures or why there are none, and the machine around it. */
@@ -38,14 +38,19 @@ export function setRunBudget(ms: number): void {
   runDeadline = performance.now() + ms;
 }
 
+/** How long a section that ran out of time gets to stop what it started. */
+const WIND_DOWN_MS = 15_000;
+
 /**
  * Runs one section within `limitMs` (or what is left of the run's budget), never throwing: a
- * failure becomes an outcome with its reason, and the run goes on to the next section.
+ * failure becomes an outcome with its reason, and the run goes on to the next section. Out of
+ * time, the section's `signal` aborts and the run waits (at most 15 s) for it to stop what it
+ * started: a section left running would measure into the next one.
  */
 export async function runSection<T>(
   section: string,
   ownLimitMs: number,
-  measure: () => Promise<T>,
+  measure: (signal: AbortSignal) => Promise<T>,
 ): Promise<Outcome<T>> {
   const before = loadavg()[0] ?? 0;
   const started = performance.now();
@@ -63,14 +68,29 @@ export async function runSection<T>(
     load: { before, after: loadavg()[0] ?? 0 },
     seconds: (performance.now() - started) / 1000,
   });
+  const controller = new AbortController();
+  const measuring = measure(controller.signal);
   try {
-    const value = await withinLimit(measure(), limitMs, `the ${section} section`);
+    const value = await withinLimit(measuring, limitMs, `the ${section} section`);
     const outcome = { ...finish(), ok: true as const, value };
     progress(`${section}: done in ${outcome.seconds.toFixed(0)} s (run at ${elapsed()})`);
     return outcome;
   } catch (error) {
+    // Out of time, what the section measured before it stopped is still reported.
+    let stoppedWith: unknown = error;
+    if (error instanceof TimeLimitError) {
+      controller.abort(error);
+      const stopped = measuring.then(
+        () => undefined,
+        (late: unknown) => late,
+      );
+      stoppedWith = await withinLimit(stopped, WIND_DOWN_MS, `the ${section} section stopping`)
+        .catch(() => progress(`${section}: still stopping after ${WIND_DOWN_MS / 1000} s`))
+        .then((late) => late ?? error);
+    }
     const reason = firstLine(error);
-    const partial = error instanceof Unmeasured ? (error.partial as T | undefined) : undefined;
+    const partial =
+      stoppedWith instanceof Unmeasured ? (stoppedWith.partial as T | undefined) : undefined;
     progress(`${section}: FAILED: ${reason}`);
     return { ...finish(), ok: false, reason, ...(partial === undefined ? {} : { value: partial }) };
   }

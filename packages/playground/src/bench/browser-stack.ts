@@ -1,0 +1,78 @@
+import { GeminiLiveStandIn } from '@voice-agent/agent/testing';
+import { launchChromium, makeToneWav } from '@voice-agent/testing';
+import type { Page } from 'playwright-core';
+import { installAudioTaps } from '../page-audio/audio-taps.js';
+import { type Playground, startPlayground } from '../playground.js';
+import { recordOnsets } from './onsets.js';
+import { onInterrupt } from './run/cleanup.js';
+import { benchReactions, TURN_PERIOD_MS } from './voice.js';
+
+/** The playground on the bench's stand-in, and Chromium on its page. */
+export interface BrowserStack {
+  playground: Playground;
+  page: Page;
+  newPage(): Promise<Page>;
+  standInUrl: string;
+  answeredAt: number[];
+  /** The agent worker's last warnings and errors. */
+  agentWarnings: string[];
+  close(): Promise<void>;
+}
+
+export async function startBrowserStack(): Promise<BrowserStack> {
+  const { reactions, answeredAt } = benchReactions();
+  const agentWarnings: string[] = [];
+  const standIn = await GeminiLiveStandIn.start({ reactions });
+  const closers: (() => Promise<void>)[] = [() => standIn.close()];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);
+  };
+  const forget = onInterrupt(close);
+  try {
+    const playground = await startPlayground({
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GOOGLE_API_KEY: 'bench',
+        GOOGLE_GEMINI_BASE_URL: standIn.baseUrl,
+      },
+      // Kept (the last few) so that a failed section can say what the agent worker warned of.
+      log: (line) => {
+        if (!/^\[agent\] (warn|error|fatal)/.test(line)) return;
+        agentWarnings.push(line.slice(0, 300));
+        agentWarnings.splice(0, agentWarnings.length - 5);
+      },
+    });
+    closers.push(() => playground.close());
+    const microphone = await makeToneWav({
+      frequency: 440,
+      durationMs: 400,
+      silenceMs: TURN_PERIOD_MS - 400,
+    });
+    const browser = await launchChromium({ fakeAudioCapture: microphone });
+    closers.push(() => browser.close());
+    await browser.context.addInitScript(installAudioTaps);
+    await browser.context.addInitScript(recordOnsets);
+    const page = await browser.context.newPage();
+    await page.goto(playground.url, { timeout: 30_000 });
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, {
+      timeout: 30_000,
+    });
+    return {
+      playground,
+      page,
+      newPage: () => browser.context.newPage(),
+      standInUrl: standIn.baseUrl,
+      answeredAt,
+      agentWarnings,
+      close: async () => {
+        await close();
+        forget();
+      },
+    };
+  } catch (error) {
+    await close();
+    forget();
+    throw error;
+  }
+}
