@@ -77,6 +77,8 @@ export class SignalConnection {
         pingTimeout: this.pingTimeoutS,
       }),
     });
+    const offer = this.settings.publisherOffer;
+    if (offer) this.participant.offerTurns.expectOffer();
     this.room.add(this.participant);
     this.expectWithinPingTimeout();
     this.socket.on('message', (data: Buffer, isBinary: boolean) => {
@@ -103,7 +105,6 @@ export class SignalConnection {
       clearTimeout(this.silenceTimer);
       void this.room.remove(this.participant, DisconnectReason.SIGNAL_CLOSE);
     });
-    const offer = this.settings.publisherOffer;
     if (offer) this.answer(offer).catch((error) => this.fail('answer', error));
   }
 
@@ -157,6 +158,7 @@ export class SignalConnection {
         midToTrackId: answer.midToTrackId,
       }),
     });
+    this.participant.offerTurns.answered();
     this.room.connectDowntracks(this.participant, answer.added);
   }
 
@@ -185,10 +187,14 @@ export class SignalConnection {
         room.addTrack(participant, message.value);
         break;
       case 'mute':
-        room.setMuted(participant, message.value.sid, message.value.muted);
+        room.updateTrack(participant, message.value.sid, (info) => {
+          info.muted = message.value.muted;
+        });
         break;
       case 'updateAudioTrack':
-        room.setAudioFeatures(participant, message.value.trackSid, message.value.features);
+        room.updateTrack(participant, message.value.trackSid, (info) => {
+          info.audioFeatures = message.value.features;
+        });
         break;
       case 'updateMetadata':
         this.send({
