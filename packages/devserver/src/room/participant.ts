@@ -167,15 +167,18 @@ export class Participant {
       return;
     }
     this.peer.want(track);
-    // The answer to an offer already owed may give it a free receive section.
-    this.offerTurns.request(() => {
-      const numAudios = this.peer.waitingTracks;
-      if (numAudios === 0) return false;
-      this.send({
-        case: 'mediaSectionsRequirement',
-        value: new MediaSectionsRequirement({ numAudios }),
-      });
-      return true;
+    // The answer to an offer under way may give it a free receive section.
+    this.offerTurns.request({
+      ask: () => {
+        const numAudios = this.peer.waitingTracks;
+        if (numAudios === 0) return false;
+        this.send({
+          case: 'mediaSectionsRequirement',
+          value: new MediaSectionsRequirement({ numAudios }),
+        });
+        return true;
+      },
+      given: () => !this.peer.waits(track.trackSid),
     });
   }
 

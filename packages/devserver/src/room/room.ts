@@ -104,17 +104,20 @@ export class Room {
     if (!info) return;
     const track = new PublishedTrack(info, request.cid);
     // The client offers its new send section once it has the response.
-    participant.offerTurns.request(() => {
-      if (!this.participants.has(participant.sid)) return false;
-      trace('%s publishes %s %j', participant.identity, info.sid, info.audioFeatures);
-      participant.tracks.set(info.sid, track);
-      participant.send({
-        case: 'trackPublished',
-        value: new TrackPublishedResponse({ cid: request.cid, track: info }),
-      });
-      this.broadcast(participant);
-      for (const other of this.others(participant)) this.subscribe(other, participant, track);
-      return true;
+    participant.offerTurns.request({
+      ask: () => {
+        if (!this.participants.has(participant.sid)) return false;
+        trace('%s publishes %s %j', participant.identity, info.sid, info.audioFeatures);
+        participant.tracks.set(info.sid, track);
+        participant.send({
+          case: 'trackPublished',
+          value: new TrackPublishedResponse({ cid: request.cid, track: info }),
+        });
+        this.broadcast(participant);
+        for (const other of this.others(participant)) this.subscribe(other, participant, track);
+        return true;
+      },
+      given: () => track.attached || !participant.tracks.has(info.sid),
     });
   }
 

@@ -133,6 +133,11 @@ export class ParticipantPeer {
     return this.wanted.length;
   }
 
+  /** Whether the remote track still waits for a receive section. */
+  waits(trackSid: string): boolean {
+    return this.wanted.some((track) => track.trackSid === trackSid);
+  }
+
   /** Whether the remote track is received or waiting for a receive section. */
   has(trackSid: string): boolean {
     return this.downtracks.has(trackSid) || this.wanted.some((t) => t.trackSid === trackSid);

@@ -148,6 +148,7 @@ export class SignalConnection {
   }
 
   private async answer(offer: SessionDescription): Promise<void> {
+    this.participant.offerTurns.offerReceived();
     const answer = await this.participant.peer.answer(offer.sdp);
     this.send({
       case: 'answer',

@@ -3,25 +3,30 @@ import { trace } from '../server/log.js';
 /** Past this, an offer the server waits for is taken as not coming, so nothing waits forever. */
 const OFFER_WAIT_MS = 10_000;
 
-/**
- * What the server asks of a client that makes it offer again (a MediaSectionsRequirement, a
- * TrackPublishedResponse). Returns false if it turned out to need nothing from the client.
- */
-export type OfferAsk = () => boolean;
+/** Something the server asks of a client that makes it offer again. */
+export interface OfferAsk {
+  /** Sends the request (a MediaSectionsRequirement, a TrackPublishedResponse); false if none was needed. */
+  ask(): boolean;
+  /** Whether the offers answered so far brought what was asked for. */
+  given(): boolean;
+}
 
 /**
- * Makes the server ask a client for at most one new offer at a time: the next ask waits
- * until the offer of the previous one has been answered.
+ * Makes the server ask a client for a new offer only when the client has no offer of its own
+ * under way: not while the server is answering one, and not while an offer it asked for has
+ * not come yet. The next ask waits.
  *
- * Why: @livekit/rtc-node up to at least 1.1.0 (rust-sdks livekit-ffi 0.12.73) deadlocks its
- * publisher transport when a negotiation is requested while its own offer awaits an answer
+ * Why: @livekit/rtc-node 0.13.35 and 1.1.0 (rust-sdks livekit-ffi 0.12.73) deadlock their
+ * publisher transport when a negotiation is requested while their own offer awaits an answer
  * (`PeerTransport::set_remote_description` re-enters its non-reentrant mutex; fixed upstream
- * in rust-sdks #1252). Its whole signalling loop then stops: the agent never gets its next
- * answer or `trackSubscribed`, and its audio never reaches the room. So the server never
- * triggers a negotiation while it is owed an offer or has not answered one yet.
+ * in rust-sdks #1252). The client's whole signalling loop then stops: the agent never applies
+ * its next answer or `trackSubscribed`, and its audio never reaches the room. rtc-node also
+ * offers on its own (each `registerRpcMethod` renegotiates), so an offer being answered
+ * counts as under way too.
  */
 export class OfferTurns {
-  private owed = false;
+  private answering = 0;
+  private pending: OfferAsk | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly waiting: OfferAsk[] = [];
 
@@ -29,19 +34,24 @@ export class OfferTurns {
 
   /** The client will offer without being asked (the offer embedded in its join request). */
   expectOffer(): void {
-    this.owe();
+    this.await({ ask: () => true, given: () => true });
   }
 
-  /** Runs `ask` now if no offer is owed, else once the owed one has been answered. */
+  /** Runs `ask` now if the client has no offer under way, else once it has been answered. */
   request(ask: OfferAsk): void {
     this.waiting.push(ask);
-    if (!this.owed) this.next();
+    this.next();
   }
 
-  /** The server has sent its answer to a client offer: the next ask may run. */
+  /** A client offer came in: nothing is asked of the client until it has been answered. */
+  offerReceived(): void {
+    this.answering += 1;
+  }
+
+  /** The server has sent its answer to a client offer. */
   answered(): void {
-    this.owed = false;
-    clearTimeout(this.timer);
+    this.answering = Math.max(0, this.answering - 1);
+    if (this.pending?.given()) this.settle();
     this.next();
   }
 
@@ -51,20 +61,26 @@ export class OfferTurns {
   }
 
   private next(): void {
-    while (!this.owed) {
+    while (this.answering === 0 && !this.pending) {
       const ask = this.waiting.shift();
       if (!ask) return;
-      if (ask()) this.owe();
+      if (ask.ask()) this.await(ask);
     }
   }
 
-  private owe(): void {
-    this.owed = true;
+  private await(ask: OfferAsk): void {
+    this.pending = ask;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       trace('%s: the offer asked for did not come in %d ms', this.who(), OFFER_WAIT_MS);
-      this.answered();
+      this.settle();
+      this.next();
     }, OFFER_WAIT_MS);
     this.timer.unref();
+  }
+
+  private settle(): void {
+    this.pending = undefined;
+    clearTimeout(this.timer);
   }
 }
