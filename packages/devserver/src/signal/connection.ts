@@ -88,7 +88,8 @@ export class SignalConnection {
         request = isBinary
           ? SignalRequest.fromBinary(new Uint8Array(data))
           : SignalRequest.fromJsonString(data.toString('utf8'));
-      } catch {
+      } catch (error) {
+        trace('%s: unreadable request: %s', this.participant.identity, (error as Error).message);
         return;
       }
       this.handle(request).catch((error) => {
