@@ -73,3 +73,49 @@ describe("a realtime session's input audio", () => {
     expect(kept).toBeLessThan(FRAMES / 20);
   });
 });
+
+type Frames = ReadableStream<AudioFrame>;
+interface Recognition {
+  start(): Promise<void>;
+  setInputAudioStream(stream: Frames): void;
+  updateStt(stt: (audio: Frames) => Promise<null>): Promise<void>;
+  close(): Promise<void>;
+}
+const { AudioRecognition } = (await import(
+  new URL('./voice/audio_recognition.js', import.meta.resolve('@livekit/agents')).href
+)) as { AudioRecognition: new (options: Record<string, unknown>) => Recognition };
+
+describe("the framework's AudioRecognition without STT or VAD", () => {
+  it('gives its STT branch to an STT set later, with the frames from then on', async () => {
+    const recognition = new AudioRecognition({ recognitionHooks: {} });
+    await recognition.start();
+    let push: (frame: AudioFrame) => void = () => undefined;
+    recognition.setInputAudioStream(
+      new ReadableStream<AudioFrame>({
+        start(controller) {
+          push = (frame) => controller.enqueue(frame);
+        },
+      }),
+    );
+    const frame = (_: unknown, i: number) =>
+      new AudioFrame(new Int16Array(FRAME).fill(i), RATE, 1, FRAME);
+    for (let i = 0; i < 50; i++) push(frame(undefined, 100 + i));
+    const heard: AudioFrame[] = [];
+    await recognition.updateStt(async (audio) => {
+      void (async () => {
+        for await (const received of audio) heard.push(received);
+      })();
+      return null;
+    });
+    const later = Array.from({ length: 20 }, frame);
+    // Each frame is its index, so order and identity of what the STT hears show.
+    for (const sent of later) push(sent);
+    await waitFor(() => heard.length >= 20 || undefined, {
+      what: 'the STT hearing the 20 frames sent after it was set',
+      timeoutMs: 5_000,
+    });
+    expect(heard.slice(-20).map((f) => f.data[0])).toEqual(later.map((f) => f.data[0]));
+    expect(heard.slice(-20).every((f, i) => f === later[i])).toBe(true);
+    await recognition.close();
+  });
+});
