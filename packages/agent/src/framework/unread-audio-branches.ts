@@ -7,9 +7,9 @@ import { FrameworkShapeError } from './google-plugin.js';
  * (`vadInputStream`) and an STT branch (`sttInputStream`, which eagerly copies its tee branch
  * into its own queue). A realtime model with server-side turn detection runs with neither an
  * STT nor a VAD there, so nothing reads either branch and both keep every frame of the call
- * (about 100 a second, 36 MB per 10 minutes). This reads and drops the frames of a branch
- * that has no reader once recognition has started, and gives the branch back before the
- * framework starts an STT or VAD on it.
+ * (about 100 a second, 36 MB per 10 minutes; livekit/agents-js#1462). This reads and drops
+ * the frames of a branch that has no reader once recognition has started, and gives the
+ * branch back before the framework starts an STT or VAD on it.
  */
 const FIXED_VERSION = '1.9.0';
 
