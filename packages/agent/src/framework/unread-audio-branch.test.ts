@@ -110,7 +110,8 @@ describe("the framework's AudioRecognition without STT or VAD", () => {
     const later = Array.from({ length: 20 }, frame);
     // Each frame is its index, so order and identity of what the STT hears show.
     for (const sent of later) push(sent);
-    await waitFor(() => heard.length >= 20 || undefined, {
+    // Frames sent before may still be on their way to it; wait for the last one sent after.
+    await waitFor(() => heard.includes(later[19] as AudioFrame) || undefined, {
       what: 'the STT hearing the 20 frames sent after it was set',
       timeoutMs: 5_000,
     });
