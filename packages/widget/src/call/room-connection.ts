@@ -8,9 +8,15 @@ const RECONNECT_DELAYS_MS = [0, 300, 1200, 2700, 4800, 6000];
 /**
  * The call's LiveKit room, not connected yet (handlers are registered on it first).
  * @param audioContext created in the visitor's click, so playback is unlocked (iOS Safari).
+ * @param options.persist the call outlives the page: leaving it is a dropped connection the
+ *   agent waits for, not a hang-up (livekit-client otherwise leaves the room on `pagehide`).
  */
-export function createRoom(audioContext: AudioContext | undefined): Room {
+export function createRoom(
+  audioContext: AudioContext | undefined,
+  options: { persist: boolean },
+): Room {
   return new Room({
+    disconnectOnPageLeave: !options.persist,
     audioCaptureDefaults: {
       echoCancellation: true,
       noiseSuppression: true,

@@ -1,0 +1,209 @@
+import { makeSpeechWav, waitFor } from '@voice-agent/testing';
+// Types only: the element's methods on `document.querySelector('voice-agent')`.
+import type {} from '@voice-agent/widget';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OfflineStack, startOfflineStack } from './offline-stack.js';
+import { eventsIn, stateSequence } from './page-recorder.js';
+
+// `persist` in a real browser: the playground's pages (both carry `persist`), the real token
+// service issuing resume tickets, the dev server, the real agent worker and the Gemini Live
+// stand-in. A reload and a navigation are real page loads in Chromium.
+
+const GREETING = 'I am Ada, the concierge of Hotel Example.';
+const BOOKING = 'Please book a table for 4 at 19:30';
+const BOOKED = 'Your table for 4 at 19:30 is booked';
+/** Where the widget keeps the call: `voice-agent:call:<id>@<token URL>`. */
+const MEMORY_KEY = /^voice-agent:call:/;
+
+let stack: OfflineStack;
+let page: Page;
+let widget: Locator;
+
+const devServer = () => stack.devServer();
+const standIn = () => stack.standIn();
+
+async function loaded(url?: string): Promise<void> {
+  if (url) await page.goto(url);
+  else await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+}
+
+async function reachesState(state: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(async () => ((await stateSequence(page)).includes(state) ? true : undefined), {
+    what: `the widget in state ${state}`,
+    timeoutMs,
+  });
+}
+
+/** The captions the panel shows, as the visitor reads them. */
+const shownCaptions = () => widget.locator('[part~="caption"]').allTextContents();
+
+/** The room the visitor's identity is in, and that identity. */
+function visitorRoom(): { room: string; identity: string } {
+  const rooms = devServer()
+    .rooms()
+    .filter((room) => room.participants.some((identity) => identity.startsWith('visitor-')));
+  expect(rooms).toHaveLength(1);
+  const [room] = rooms as [{ name: string; participants: string[] }];
+  return {
+    room: room.name,
+    identity: room.participants.find((p) => p.startsWith('visitor-')) as string,
+  };
+}
+
+/** The stand-in connection each typed text reached the model on. */
+function textConnections(text: string): number[] {
+  return standIn()
+    .messages('clientContent')
+    .filter((m) => JSON.stringify(m.message.clientContent?.turns ?? []).includes(text))
+    .map((m) => m.connection);
+}
+
+/** Types `BOOKING` and waits for the answer's caption on this page. */
+async function bookTable(): Promise<void> {
+  await page.evaluate((t) => document.querySelector('voice-agent')?.sendText(t), BOOKING);
+  await waitFor(
+    async () =>
+      (await eventsIn(page, 'voice-agent-transcript')).some(
+        (e) =>
+          e.detail.role === 'agent' && e.detail.final && String(e.detail.text).includes(BOOKED),
+      )
+        ? true
+        : undefined,
+    { what: 'the answer to the booking', timeoutMs: 30_000 },
+  );
+}
+
+const savedCall = () =>
+  page.evaluate((pattern) => {
+    const key = Object.keys(sessionStorage).find((k) => new RegExp(pattern).test(k));
+    return key ? { key, value: sessionStorage.getItem(key) as string } : undefined;
+  }, MEMORY_KEY.source);
+
+beforeAll(async () => {
+  stack = await startOfflineStack(
+    await makeSpeechWav('Hello Ada, can you hear me?', { padSeconds: 8 }),
+  );
+  page = stack.page;
+  widget = page.locator('voice-agent');
+});
+
+afterAll(() => stack?.close());
+
+describe('persist: the call survives reloads and navigation (offline demo mode)', () => {
+  let first: { room: string; identity: string };
+  let job: string | undefined;
+  let ticketBeforeNavigation: { key: string; value: string } | undefined;
+
+  it('keeps the room, the agent, the model session and the captions across a reload', async () => {
+    await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
+    await reachesState('listening');
+    await widget.locator('[part~="caption-agent"]', { hasText: GREETING }).first().waitFor();
+    first = visitorRoom();
+    job = devServer().jobs()[0]?.id;
+    expect(await savedCall()).toBeDefined();
+
+    await loaded();
+    // The captions are there at once, before the call is back.
+    expect((await shownCaptions()).some((text) => text.includes(GREETING))).toBe(true);
+    await reachesState('listening');
+    expect(visitorRoom()).toEqual(first);
+    expect(
+      devServer()
+        .jobs()
+        .map((j) => j.id),
+    ).toEqual([job]);
+    await bookTable();
+    // Spoken to the same model session as the greeting: the context is the conversation's.
+    const [greetingConnection] = standIn().received.map((m) => m.connection);
+    expect(textConnections(BOOKING)).toEqual([greetingConnection]);
+    expect((await shownCaptions()).some((text) => text.includes(GREETING))).toBe(true);
+  });
+
+  it('keeps it across a navigation to another page of the site', async () => {
+    ticketBeforeNavigation = await savedCall();
+    await loaded(new URL('/rooms.html', stack.playground.url).href);
+    expect((await shownCaptions()).some((text) => text.includes(BOOKED))).toBe(true);
+    await reachesState('listening');
+    expect(visitorRoom()).toEqual(first);
+    expect(
+      devServer()
+        .jobs()
+        .map((j) => j.id),
+    ).toEqual([job]);
+    await bookTable();
+    const connections = textConnections(BOOKING);
+    expect(new Set(connections).size).toBe(1);
+    expect(await widget.locator('[part~="notice"]').count()).toBe(0);
+  });
+
+  it('refuses a replayed ticket: the widget starts a new call with a notice', async () => {
+    // The ticket the last page load already used, put back as a copied tab would have it.
+    const { key, value } = ticketBeforeNavigation as { key: string; value: string };
+    await page.evaluate(([k, v]) => sessionStorage.setItem(k as string, v as string), [key, value]);
+    await loaded();
+    await reachesState('listening');
+    await widget.locator('[part~="notice"]').waitFor();
+    expect(await shownCaptions()).not.toContainEqual(expect.stringContaining(BOOKED));
+    const fresh = visitorRoomOtherThan(first.room);
+    expect(fresh.identity).not.toBe(first.identity);
+  });
+
+  it('refuses a forged ticket the same way', async () => {
+    const saved = await savedCall();
+    expect(saved).toBeDefined();
+    const { key, value } = saved as { key: string; value: string };
+    const forged = { ...JSON.parse(value), ticket: 'eyJhbGciOiJIUzI1NiJ9.e30.forged' };
+    await page.evaluate(
+      ([k, v]) => sessionStorage.setItem(k as string, v as string),
+      [key, JSON.stringify(forged)],
+    );
+    const roomsBefore = devServer()
+      .rooms()
+      .map((room) => room.name);
+    await loaded();
+    await reachesState('listening');
+    await widget.locator('[part~="notice"]').waitFor();
+    // A new room: the forged ticket entered none of the earlier ones.
+    visitorRoomOtherThan(...roomsBefore);
+  });
+
+  it('without persist, a reload ends the call as before', async () => {
+    await page.evaluate(() => document.querySelector('voice-agent')?.end());
+    await page.locator('input[name="persist"]').uncheck();
+    await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
+    await reachesState('listening');
+    const { room } = visitorRoom();
+    await loaded();
+    expect(await shownCaptions()).toEqual([]);
+    expect(await savedCall()).toBeUndefined();
+    await waitFor(
+      () =>
+        devServer()
+          .jobs()
+          .some((j) => j.room === room)
+          ? undefined
+          : true,
+      { what: "the call's agent to leave", timeoutMs: 20_000 },
+    );
+    expect(await stateSequence(page)).toEqual([]);
+  });
+});
+
+/** The room a visitor is in now that is none of `rooms` (older rooms may still linger). */
+function visitorRoomOtherThan(...rooms: string[]): { room: string; identity: string } {
+  const found = devServer()
+    .rooms()
+    .filter(
+      (room) =>
+        !rooms.includes(room.name) &&
+        room.participants.some((identity) => identity.startsWith('visitor-')),
+    );
+  expect(found).toHaveLength(1);
+  const [room] = found as [{ name: string; participants: string[] }];
+  return {
+    room: room.name,
+    identity: room.participants.find((p) => p.startsWith('visitor-')) as string,
+  };
+}
