@@ -33,7 +33,7 @@ describe('CallMemory', () => {
   it('keeps the ticket and the captions for the next page, until the ticket expires', () => {
     let now = 1_000_000;
     const storage = new TabStorage();
-    const options = { storage, tokenUrl: '/voice/token', agentName: 'support', now: () => now };
+    const options = { storage, tokenUrl: '/voice/token', elementId: 'support', now: () => now };
     const memory = new CallMemory(options);
     memory.saveCaptions([caption('a', 'not kept without a ticket')]);
     expect(memory.load()).toBeUndefined();
@@ -47,8 +47,8 @@ describe('CallMemory', () => {
       expiresAt: now + 300_000,
       captions: [caption('a', 'Hello Ada.')],
     });
-    // Another widget on the page (another agent) keeps its own call.
-    expect(new CallMemory({ ...options, agentName: 'sales' }).load()).toBeUndefined();
+    // Another widget on the page keeps its own call.
+    expect(new CallMemory({ ...options, elementId: 'sales' }).load()).toBeUndefined();
 
     now += 300_000;
     expect(next.load()).toBeUndefined();
@@ -57,7 +57,7 @@ describe('CallMemory', () => {
 
   it('reads anything malformed as nothing, and forgets it', () => {
     const storage = new TabStorage();
-    const memory = new CallMemory({ storage, tokenUrl: '/t', agentName: '' });
+    const memory = new CallMemory({ storage, tokenUrl: '/t', elementId: '' });
     for (const raw of ['{', '{"ticket":1}', '{"ticket":"t","expiresAt":9e15,"captions":[{}]}']) {
       storage.setItem('voice-agent:call:@/t', raw);
       expect(memory.load()).toBeUndefined();
@@ -66,12 +66,12 @@ describe('CallMemory', () => {
   });
 
   it('works without storage, or with storage that refuses writes', () => {
-    const none = new CallMemory({ storage: undefined, tokenUrl: '/t', agentName: '' });
+    const none = new CallMemory({ storage: undefined, tokenUrl: '/t', elementId: '' });
     none.saveTicket({ ticket: 't', ttlSeconds: 60 });
     expect(none.load()).toBeUndefined();
     const storage = new TabStorage();
     storage.failWrites = true;
-    const full = new CallMemory({ storage, tokenUrl: '/t', agentName: '' });
+    const full = new CallMemory({ storage, tokenUrl: '/t', elementId: '' });
     full.saveTicket({ ticket: 't', ttlSeconds: 60 });
     expect(full.load()).toBeUndefined();
     full.clear();

@@ -39,7 +39,8 @@ function isSavedCall(value: unknown): value is SavedCall {
 
 /**
  * The tab's memory of one widget's call, in `sessionStorage` (so other tabs and later visits
- * never see it), keyed by token URL and agent. Storage that is missing, full or disabled
+ * never see it), keyed by the element's id and its token URL (not its agent name, which pages
+ * often set from script after the element is connected). Storage that is missing, full or disabled
  * (private modes, sandboxed frames) reads as empty and drops writes: the call then simply
  * does not survive the page.
  */
@@ -51,11 +52,12 @@ export class CallMemory {
   constructor(options: {
     storage: Storage | undefined;
     tokenUrl: string;
-    agentName: string;
+    /** The element's id: two widgets on one page keep their own calls. */
+    elementId: string;
     now?: () => number;
   }) {
     this.#storage = options.storage;
-    this.#key = `${PREFIX}${options.agentName}@${options.tokenUrl}`;
+    this.#key = `${PREFIX}${options.elementId}@${options.tokenUrl}`;
     this.#now = options.now ?? Date.now;
   }
 

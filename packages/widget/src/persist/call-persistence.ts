@@ -8,7 +8,7 @@ export interface PersistenceHost extends ReactiveControllerHost, EventTarget {
   /** The `persist` attribute. */
   readonly persist: boolean;
   readonly tokenUrl: string;
-  readonly agentName: string;
+  readonly id: string;
   readonly tokenCredentials: TokenRequestOptions['credentials'];
   readonly tokenHeaders: TokenRequestOptions['headers'];
   readonly call: CallState;
@@ -107,7 +107,7 @@ export class CallPersistence implements ReactiveController {
     this.#memory?.clear();
   };
 
-  /** The memory for the current token URL and agent (attributes may change before a call). */
+  /** The memory for the current token URL (attributes may change before a call). */
   #memoryNow(): CallMemory {
     const storage = (() => {
       try {
@@ -119,7 +119,7 @@ export class CallPersistence implements ReactiveController {
     this.#memory = new CallMemory({
       storage,
       tokenUrl: this.#host.tokenUrl,
-      agentName: this.#host.agentName,
+      elementId: this.#host.id,
     });
     return this.#memory;
   }
