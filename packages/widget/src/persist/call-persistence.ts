@@ -41,6 +41,7 @@ export class CallPersistence implements ReactiveController {
   #memory: CallMemory | undefined;
   #saved: SavedCall | undefined;
   #swapTimer: ReturnType<typeof setTimeout> | undefined;
+  #restored = false;
 
   constructor(host: PersistenceHost) {
     this.#host = host;
@@ -55,6 +56,12 @@ export class CallPersistence implements ReactiveController {
   hostConnected(): void {
     this.#host.addEventListener('voice-agent-transcript', this.#saveCaptions);
     this.#host.addEventListener('voice-agent-ended', this.#forget);
+  }
+
+  /** Before the first render, once the page has set its properties (`tokenUrl` from script). */
+  hostUpdate(): void {
+    if (this.#restored) return;
+    this.#restored = true;
     if (!this.#host.persist) return;
     this.#saved = this.#memoryNow().load();
     if (!this.#saved) return;
