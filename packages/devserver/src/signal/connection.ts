@@ -153,8 +153,9 @@ export class SignalConnection {
       const dropped = !this.closed;
       this.closed = true;
       clearTimeout(this.silenceTimer);
-      // A resume took over: the participant lives on with the new socket.
+      // A resume took over (the participant lives on with the new socket), or it left.
       if (this.participant.signal !== this.sink) return;
+      if (!this.room.participants.has(this.participant.sid)) return;
       if (dropped) this.keepForResume();
       else void this.room.remove(this.participant, DisconnectReason.SIGNAL_CLOSE);
     });
