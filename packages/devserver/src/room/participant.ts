@@ -90,9 +90,13 @@ export class Participant {
   autoSubscribe = true;
   private version = 1;
 
+  /** Set while the signal connection is gone and the participant waits to resume. */
+  departure: NodeJS.Timeout | undefined;
+  #signal: SignalSink;
+
   constructor(
     readonly grant: ParticipantGrant,
-    readonly signal: SignalSink,
+    signal: SignalSink,
     private readonly handlers: {
       onPublishedSection(participant: Participant, section: PublishedSection): void;
       onUnpublishedSection(participant: Participant, mid: string): void;
@@ -102,6 +106,7 @@ export class Participant {
     /** `/rtc` clients publish on one connection and receive on a server-offered second one. */
     readonly dualPeerConnection = false,
   ) {
+    this.#signal = signal;
     this.metadata = grant.metadata;
     this.name = grant.name;
     this.attributes = { ...grant.attributes };
@@ -113,6 +118,23 @@ export class Participant {
         handlers.onDataChannel(this, channel);
       },
     });
+  }
+
+  /** The current signalling connection; a resume replaces it. */
+  get signal(): SignalSink {
+    return this.#signal;
+  }
+
+  /** A resumed signal connection (`reconnect=1`) takes over: the departure is called off. */
+  resumeWith(signal: SignalSink): void {
+    clearTimeout(this.departure);
+    this.departure = undefined;
+    this.#signal = signal;
+  }
+
+  /** Restarts ICE on the server-offering connection (two-connection mode), if there is one. */
+  restartSubscriberIce(): void {
+    void this.subscriber?.restartIce().catch(() => undefined);
   }
 
   get identity(): string {

@@ -3,7 +3,9 @@ import {
   JoinResponse,
   LeaveRequest,
   LeaveRequest_Action,
+  ParticipantUpdate,
   Pong,
+  ReconnectResponse,
   SessionDescription,
   SignalRequest,
   SignalResponse,
@@ -11,7 +13,7 @@ import {
 } from '@livekit/protocol';
 import type { WebSocket } from 'ws';
 import type { ParticipantGrant } from '../auth/token.js';
-import { Participant } from '../room/participant.js';
+import { Participant, type SignalSink } from '../room/participant.js';
 import type { Room } from '../room/room.js';
 import { trace } from '../server/log.js';
 import type { JoinSettings } from './join-request.js';
@@ -21,43 +23,60 @@ import { serverInfo } from './server-info.js';
 /** LiveKit's ping settings, sent in the JoinResponse: the client pings every interval. */
 const DEFAULT_PING_TIMEOUT_S = 15;
 const PING_INTERVAL_S = 5;
+/** How long a participant whose signal connection dropped is kept for a resume, as on LiveKit. */
+export const DEFAULT_DEPARTURE_TIMEOUT_S = 20;
 
 /**
  * One client's signalling WebSocket (`/rtc/v1`, or `/rtc` with a second, server-offered
- * connection): sends the JoinResponse, answers the client's offers and runs every request
- * until the client leaves or the socket drops.
+ * connection): sends the JoinResponse (or, on a resume, the ReconnectResponse), answers the
+ * client's offers and runs every request until the client leaves or the socket drops. A
+ * dropped socket leaves the participant in the room for the departure timeout, so that the
+ * client can resume (`reconnect=1`) with its peer connections and tracks.
  */
 export class SignalConnection {
   readonly participant: Participant;
   private closed = false;
   private readonly socketClosed: Promise<void>;
+  private readonly sink: SignalSink;
   private silenceTimer: NodeJS.Timeout | undefined;
 
   /**
    * `pingTimeoutS`: a client that sends nothing, not even its ping, for this long is gone
    * (a laptop that slept, a dropped network): its socket is closed and it leaves the room,
    * as on LiveKit, instead of keeping its agent and that agent's model session alive.
+   * `timeouts.departureS`: how long it then stays in the room, waiting for a resume.
+   * `resuming`: the participant a resume (`reconnect=1`) takes over.
    */
   constructor(
     private readonly socket: WebSocket,
     private readonly room: Room,
     grant: ParticipantGrant,
     private readonly settings: JoinSettings,
-    private readonly pingTimeoutS = DEFAULT_PING_TIMEOUT_S,
+    private readonly timeouts: { pingS?: number; departureS?: number } = {},
+    resuming?: Participant,
   ) {
     this.socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
+    this.sink = {
+      send: (message) => this.send(message),
+      close: () => this.close(),
+      closed: this.socketClosed,
+    };
+    if (resuming) {
+      this.participant = resuming;
+      return;
+    }
     this.participant = new Participant(
       grant,
-      {
-        send: (message) => this.send(message),
-        close: () => this.close(),
-        closed: this.socketClosed,
-      },
+      this.sink,
       room.peerHandlers(),
       settings.dualPeerConnection,
     );
     this.participant.clientProtocol = settings.clientProtocol;
     this.participant.autoSubscribe = settings.autoSubscribe;
+  }
+
+  private get pingTimeoutS(): number {
+    return this.timeouts.pingS ?? DEFAULT_PING_TIMEOUT_S;
   }
 
   /** Sends the JoinResponse, enters the room and starts reading requests. */
@@ -78,6 +97,38 @@ export class SignalConnection {
       }),
     });
     this.room.add(this.participant);
+    this.listen();
+    const offer = this.settings.publisherOffer;
+    if (offer) this.answer(offer).catch((error) => this.fail('answer', error));
+  }
+
+  /**
+   * Takes over the participant's signalling (its previous socket, if still open, is closed),
+   * sends the ReconnectResponse and the room's current participants, whose updates the
+   * client may have missed; the client then restarts ICE with a new offer, and the server
+   * offers again on a subscriber connection.
+   */
+  resume(): void {
+    const previous = this.participant.signal;
+    this.participant.resumeWith(this.sink);
+    previous.close();
+    trace('%s resumes its session', this.participant.identity);
+    this.send({
+      case: 'reconnect',
+      value: new ReconnectResponse({ iceServers: [], serverInfo: serverInfo() }),
+    });
+    const visible = [...this.room.participants.values()].filter(
+      (p) => p === this.participant || !p.grant.hidden,
+    );
+    this.send({
+      case: 'update',
+      value: new ParticipantUpdate({ participants: visible.map((p) => p.info()) }),
+    });
+    this.listen();
+    this.participant.restartSubscriberIce();
+  }
+
+  private listen(): void {
     this.expectWithinPingTimeout();
     this.socket.on('message', (data: Buffer, isBinary: boolean) => {
       this.expectWithinPingTimeout();
@@ -99,12 +150,30 @@ export class SignalConnection {
       trace('%s socket error: %s', this.participant.identity, error.message),
     );
     this.socket.on('close', () => {
+      const dropped = !this.closed;
       this.closed = true;
       clearTimeout(this.silenceTimer);
-      void this.room.remove(this.participant, DisconnectReason.SIGNAL_CLOSE);
+      // A resume took over (the participant lives on with the new socket), or it left.
+      if (this.participant.signal !== this.sink) return;
+      if (!this.room.participants.has(this.participant.sid)) return;
+      if (dropped) this.keepForResume();
+      else void this.room.remove(this.participant, DisconnectReason.SIGNAL_CLOSE);
     });
-    const offer = this.settings.publisherOffer;
-    if (offer) this.answer(offer).catch((error) => this.fail('answer', error));
+  }
+
+  /** The socket dropped (no leave): the participant waits for a resume, then leaves. */
+  private keepForResume(): void {
+    const { participant, room } = this;
+    const seconds = this.timeouts.departureS ?? DEFAULT_DEPARTURE_TIMEOUT_S;
+    trace('%s: signal dropped, kept %d s for a resume', participant.identity, seconds);
+    clearTimeout(participant.departure);
+    participant.departure = setTimeout(() => {
+      participant.departure = undefined;
+      if (participant.signal !== this.sink) return;
+      trace('%s: not resumed within %d s, leaving', participant.identity, seconds);
+      void room.remove(participant, DisconnectReason.SIGNAL_CLOSE);
+    }, seconds * 1000);
+    participant.departure.unref();
   }
 
   private expectWithinPingTimeout(): void {

@@ -191,6 +191,10 @@ export class Call implements ReactiveController {
         this.#host.audioContainer?.append(track.attach());
         this.#levels.watchAgent(track as RemoteAudioTrack);
       })
+      // A full rejoin subscribes again: the old element goes.
+      .on(RoomEvent.TrackUnsubscribed, (track) => {
+        for (const element of track.detach()) element.remove();
+      })
       .on(RoomEvent.Reconnecting, lost)
       .on(RoomEvent.SignalReconnecting, lost)
       .on(RoomEvent.Reconnected, () => {
