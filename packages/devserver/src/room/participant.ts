@@ -7,9 +7,8 @@ import {
   ParticipantPermission,
   SessionDescription,
   type SignalResponse,
-  type TrackInfo,
 } from '@livekit/protocol';
-import type { RTCDataChannel, RTCRtpSender, RtpPacket } from 'werift';
+import type { RTCDataChannel } from 'werift';
 import { isAgentGrant, type ParticipantGrant } from '../auth/token.js';
 import {
   type Downtrack,
@@ -18,8 +17,8 @@ import {
   type WantedTrack,
 } from '../rtc/peer.js';
 import { SubscriberPeer } from '../rtc/subscriber-peer.js';
-import { trace } from '../server/log.js';
 import { newId } from './ids.js';
+import type { PublishedTrack } from './published-track.js';
 
 /** What a signalling transport offers a participant: send one message, or close. */
 export interface SignalSink {
@@ -27,43 +26,6 @@ export interface SignalSink {
   close(): void;
   /** Resolves once the socket is closed, by either side. */
   readonly closed: Promise<void>;
-}
-
-/** A track a participant publishes, and the senders that forward it to each subscriber. */
-export class PublishedTrack {
-  readonly subscribers = new Map<string, RTCRtpSender>();
-  private stopForwarding: (() => void) | undefined;
-
-  constructor(
-    readonly info: TrackInfo,
-    readonly cid: string,
-  ) {}
-
-  get attached(): boolean {
-    return this.stopForwarding !== undefined;
-  }
-
-  /** Forwards each RTP packet to every subscriber, each its own copy (senders rewrite headers). */
-  attach(section: PublishedSection): void {
-    this.info.mid = section.mid;
-    trace('track %s (cid %s) attached to mid %s', this.info.sid, this.cid, section.mid);
-    let first = true;
-    const { unSubscribe } = section.track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
-      if (first) trace('track %s: first RTP packet', this.info.sid);
-      first = false;
-      for (const sender of this.subscribers.values()) {
-        const copy = rtp.clone();
-        copy.header.extensions = [];
-        sender.sendRtp(copy).catch(() => undefined);
-      }
-    });
-    this.stopForwarding = unSubscribe;
-  }
-
-  stop(): void {
-    this.stopForwarding?.();
-    this.subscribers.clear();
-  }
 }
 
 /** Packets kept per data channel label while the channel is not open yet. */

@@ -3,9 +3,7 @@ import {
   JoinResponse,
   LeaveRequest,
   LeaveRequest_Action,
-  ParticipantUpdate,
   Pong,
-  ReconnectResponse,
   SessionDescription,
   SignalRequest,
   SignalResponse,
@@ -18,13 +16,12 @@ import type { Room } from '../room/room.js';
 import { trace } from '../server/log.js';
 import type { JoinSettings } from './join-request.js';
 import { updateOwnMetadata } from './metadata.js';
+import { keepForResume, resumeResponses } from './resume.js';
 import { serverInfo } from './server-info.js';
 
 /** LiveKit's ping settings, sent in the JoinResponse: the client pings every interval. */
 const DEFAULT_PING_TIMEOUT_S = 15;
 const PING_INTERVAL_S = 5;
-/** How long a participant whose signal connection dropped is kept for a resume, as on LiveKit. */
-export const DEFAULT_DEPARTURE_TIMEOUT_S = 20;
 
 /**
  * One client's signalling WebSocket (`/rtc/v1`, or `/rtc` with a second, server-offered
@@ -36,7 +33,6 @@ export const DEFAULT_DEPARTURE_TIMEOUT_S = 20;
 export class SignalConnection {
   readonly participant: Participant;
   private closed = false;
-  private readonly socketClosed: Promise<void>;
   private readonly sink: SignalSink;
   private silenceTimer: NodeJS.Timeout | undefined;
 
@@ -55,27 +51,19 @@ export class SignalConnection {
     private readonly timeouts: { pingS?: number; departureS?: number } = {},
     resuming?: Participant,
   ) {
-    this.socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
-    this.sink = {
-      send: (message) => this.send(message),
-      close: () => this.close(),
-      closed: this.socketClosed,
-    };
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    this.sink = { send: (message) => this.send(message), close: () => this.close(), closed };
     if (resuming) {
       this.participant = resuming;
       return;
     }
-    this.participant = new Participant(
-      grant,
-      this.sink,
-      room.peerHandlers(),
-      settings.dualPeerConnection,
-    );
+    const { dualPeerConnection } = settings;
+    this.participant = new Participant(grant, this.sink, room.peerHandlers(), dualPeerConnection);
     this.participant.clientProtocol = settings.clientProtocol;
     this.participant.autoSubscribe = settings.autoSubscribe;
   }
 
-  private get pingTimeoutS(): number {
+  private get pingTimeoutS() {
     return this.timeouts.pingS ?? DEFAULT_PING_TIMEOUT_S;
   }
 
@@ -102,28 +90,13 @@ export class SignalConnection {
     if (offer) this.answer(offer).catch((error) => this.fail('answer', error));
   }
 
-  /**
-   * Takes over the participant's signalling (its previous socket, if still open, is closed),
-   * sends the ReconnectResponse and the room's current participants, whose updates the
-   * client may have missed; the client then restarts ICE with a new offer, and the server
-   * offers again on a subscriber connection.
-   */
+  /** Takes the participant's signalling over (closing its old socket) and resumes it. */
   resume(): void {
     const previous = this.participant.signal;
     this.participant.resumeWith(this.sink);
     previous.close();
     trace('%s resumes its session', this.participant.identity);
-    this.send({
-      case: 'reconnect',
-      value: new ReconnectResponse({ iceServers: [], serverInfo: serverInfo() }),
-    });
-    const visible = [...this.room.participants.values()].filter(
-      (p) => p === this.participant || !p.grant.hidden,
-    );
-    this.send({
-      case: 'update',
-      value: new ParticipantUpdate({ participants: visible.map((p) => p.info()) }),
-    });
+    for (const message of resumeResponses(this.room, this.participant)) this.send(message);
     this.listen();
     this.participant.restartSubscriberIce();
   }
@@ -154,26 +127,11 @@ export class SignalConnection {
       this.closed = true;
       clearTimeout(this.silenceTimer);
       // A resume took over (the participant lives on with the new socket), or it left.
-      if (this.participant.signal !== this.sink) return;
-      if (!this.room.participants.has(this.participant.sid)) return;
-      if (dropped) this.keepForResume();
+      const owner = () => this.participant.signal === this.sink;
+      if (!owner() || !this.room.participants.has(this.participant.sid)) return;
+      if (dropped) keepForResume(this.participant, this.room, this.timeouts.departureS, owner);
       else void this.room.remove(this.participant, DisconnectReason.SIGNAL_CLOSE);
     });
-  }
-
-  /** The socket dropped (no leave): the participant waits for a resume, then leaves. */
-  private keepForResume(): void {
-    const { participant, room } = this;
-    const seconds = this.timeouts.departureS ?? DEFAULT_DEPARTURE_TIMEOUT_S;
-    trace('%s: signal dropped, kept %d s for a resume', participant.identity, seconds);
-    clearTimeout(participant.departure);
-    participant.departure = setTimeout(() => {
-      participant.departure = undefined;
-      if (participant.signal !== this.sink) return;
-      trace('%s: not resumed within %d s, leaving', participant.identity, seconds);
-      void room.remove(participant, DisconnectReason.SIGNAL_CLOSE);
-    }, seconds * 1000);
-    participant.departure.unref();
   }
 
   private expectWithinPingTimeout(): void {
