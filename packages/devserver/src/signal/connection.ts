@@ -84,9 +84,10 @@ export class SignalConnection {
         pingTimeout: this.pingTimeoutS,
       }),
     });
+    const offer = this.settings.publisherOffer;
+    if (offer) this.participant.offerTurns.expectOffer();
     this.room.add(this.participant);
     this.listen();
-    const offer = this.settings.publisherOffer;
     if (offer) this.answer(offer).catch((error) => this.fail('answer', error));
   }
 
@@ -110,7 +111,8 @@ export class SignalConnection {
         request = isBinary
           ? SignalRequest.fromBinary(new Uint8Array(data))
           : SignalRequest.fromJsonString(data.toString('utf8'));
-      } catch {
+      } catch (error) {
+        trace('%s: unreadable request: %s', this.participant.identity, (error as Error).message);
         return;
       }
       this.handle(request).catch((error) => {
@@ -174,6 +176,7 @@ export class SignalConnection {
   }
 
   private async answer(offer: SessionDescription): Promise<void> {
+    this.participant.offerTurns.offerReceived();
     const answer = await this.participant.peer.answer(offer.sdp);
     this.send({
       case: 'answer',
@@ -184,6 +187,7 @@ export class SignalConnection {
         midToTrackId: answer.midToTrackId,
       }),
     });
+    this.participant.offerTurns.answered();
     this.room.connectDowntracks(this.participant, answer.added);
   }
 
@@ -212,10 +216,14 @@ export class SignalConnection {
         room.addTrack(participant, message.value);
         break;
       case 'mute':
-        room.setMuted(participant, message.value.sid, message.value.muted);
+        room.updateTrack(participant, message.value.sid, (info) => {
+          info.muted = message.value.muted;
+        });
         break;
       case 'updateAudioTrack':
-        room.setAudioFeatures(participant, message.value.trackSid, message.value.features);
+        room.updateTrack(participant, message.value.trackSid, (info) => {
+          info.audioFeatures = message.value.features;
+        });
         break;
       case 'updateMetadata':
         this.send({

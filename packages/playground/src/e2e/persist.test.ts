@@ -171,6 +171,8 @@ describe('persist: the call survives reloads and navigation (offline demo mode)'
 
   it('without persist, a reload ends the call as before', async () => {
     await page.evaluate(() => document.querySelector('voice-agent')?.end());
+    // The home page has the controls; the call ended, so nothing is resumed there.
+    await loaded(stack.playground.url);
     await page.locator('input[name="persist"]').uncheck();
     await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
     await reachesState('listening');
