@@ -8,13 +8,34 @@ const tokenUrl = import.meta.env.VITE_TOKEN_URL ?? 'http://localhost:8080/token'
 
 const app = document.querySelector<HTMLDivElement>('#app');
 if (!app) throw new Error('#app is missing');
+// The widget lives in the layout, outside the routed part: a call goes on across routes.
+// `persist` also keeps it across a reload of the tab.
 app.innerHTML = `
-  <h1>Support</h1>
+  <nav><a href="/" data-route>Support</a> · <a href="/orders" data-route>Orders</a></nav>
+  <main id="route"></main>
   <p>State: <strong id="state">idle</strong></p>
   <button id="call" type="button">Call support</button>
   <ul id="captions"></ul>
-  <voice-agent position="inline" text-input></voice-agent>
+  <voice-agent position="inline" text-input persist></voice-agent>
 `;
+
+const routes: Record<string, string> = {
+  '/': '<h1>Support</h1><p>Ask about your order, or anything else.</p>',
+  '/orders': '<h1>Orders</h1><p>Your recent orders show here.</p>',
+};
+function showRoute(): void {
+  const route = document.querySelector('#route');
+  if (route) route.innerHTML = routes[location.pathname] ?? routes['/'] ?? '';
+}
+app.addEventListener('click', (event) => {
+  const link = (event.target as Element).closest<HTMLAnchorElement>('a[data-route]');
+  if (!link) return;
+  event.preventDefault();
+  history.pushState(null, '', link.href);
+  showRoute();
+});
+addEventListener('popstate', showRoute);
+showRoute();
 
 const widget = document.querySelector('voice-agent');
 if (!widget) throw new Error('<voice-agent> is missing');

@@ -6,6 +6,7 @@ export {
   ConfigError,
   type ConfigIssue,
   DEFAULT_MODEL,
+  DEFAULT_RECONNECT_GRACE_SECONDS,
   DEFAULT_VERTEX_MODEL,
   DEFAULT_VOICE,
   defineAgentConfig,

@@ -1,4 +1,5 @@
-// The playground page: the page's client tool, the widget's events, live theming controls.
+// The playground pages: the page's client tool, the widget's events, live theming controls,
+// the example site's login. A page without one of these sections (rooms.html) skips it.
 // The widget's script-tag build is an ES module: the same URL as the page's <script>, so one copy.
 import { VOICE_AGENT_EVENTS } from '/widget/voice-agent.js';
 
@@ -9,6 +10,7 @@ const markup = document.getElementById('markup');
 const form = document.getElementById('controls');
 
 function addLogLine(type, detail) {
+  if (!log) return;
   const item = document.createElement('li');
   const time = new Date().toLocaleTimeString();
   item.textContent = `${time} ${type} ${JSON.stringify(detail)}`;
@@ -22,7 +24,7 @@ for (const type of VOICE_AGENT_EVENTS) {
   widget.addEventListener(type, (event) => {
     // Interim captions update in place; log only final ones.
     if (type === 'voice-agent-transcript' && !event.detail.final) return;
-    if (type === 'voice-agent-state') stateOutput.value = event.detail.state;
+    if (type === 'voice-agent-state' && stateOutput) stateOutput.value = event.detail.state;
     addLogLine(type, event.detail);
   });
 }
@@ -38,6 +40,7 @@ function setPageColor({ color }) {
 
 /** The markup a site owner would write for what the controls show (the element reflects more). */
 function showMarkup() {
+  if (!form) return;
   const parts = [`token-url="${widget.getAttribute('token-url')}"`];
   parts.push(`agent-name="${widget.getAttribute('agent-name') ?? ''}"`);
   for (const input of form.elements) {
@@ -69,23 +72,24 @@ function applyControl(input) {
   showMarkup();
 }
 
-form.addEventListener('change', (event) => applyControl(event.target));
-form.addEventListener('input', (event) => {
+form?.addEventListener('change', (event) => applyControl(event.target));
+form?.addEventListener('input', (event) => {
   if (event.target.type === 'color' || event.target.type === 'text') applyControl(event.target);
 });
-form.addEventListener('submit', (event) => event.preventDefault());
+form?.addEventListener('submit', (event) => event.preventDefault());
 
 // The example site's login (served by the example backend): its cookie is what the token
 // service's authorize hook reads to sign the visitor into the token.
 const loginForm = document.getElementById('login');
 const accountOutput = document.getElementById('account');
 async function showAccount() {
+  if (!accountOutput) return;
   // A page served without the example site's routes (no login there) has nobody signed in.
   const response = await fetch('/account/me');
   const me = response.ok ? await response.json() : null;
   accountOutput.value = me ? `${me.name} (${me.id})` : 'nobody';
 }
-loginForm.addEventListener('submit', async (event) => {
+loginForm?.addEventListener('submit', async (event) => {
   event.preventDefault();
   await fetch('/account/login', {
     method: 'POST',
@@ -94,7 +98,7 @@ loginForm.addEventListener('submit', async (event) => {
   });
   await showAccount();
 });
-document.getElementById('logout').addEventListener('click', async () => {
+document.getElementById('logout')?.addEventListener('click', async () => {
   await fetch('/account/logout', { method: 'POST' });
   await showAccount();
 });

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GeminiLiveStandIn } from '@voice-agent/agent/testing';
-import { type DevServer, startDevServer } from '@voice-agent/devserver';
+import { type DevServer, type DevServerOptions, startDevServer } from '@voice-agent/devserver';
 import { missingLiveKitVariables } from '@voice-agent/protocol';
 import { optionsFromEnv } from '@voice-agent/server';
 import { type ExampleBackend, startExampleBackend } from './backend/backend.js';
@@ -36,6 +36,8 @@ export interface PlaygroundOptions {
   fallbackToFreePort?: boolean;
   /** Receives every log line. */
   log?: (line: string) => void;
+  /** Timeouts of the local dev server (tests). */
+  devServer?: Pick<DevServerOptions, 'pingTimeoutSeconds' | 'departureTimeoutSeconds'>;
 }
 
 /** The running stack. */
@@ -65,7 +67,10 @@ interface LiveKitTarget {
 }
 
 /** LiveKit from the environment when all three variables are set, else a local dev server. */
-async function liveKitFrom(env: NodeJS.ProcessEnv): Promise<LiveKitTarget> {
+async function liveKitFrom(
+  env: NodeJS.ProcessEnv,
+  devServerOptions: PlaygroundOptions['devServer'] = {},
+): Promise<LiveKitTarget> {
   const { LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET } = env;
   if (LIVEKIT_URL || LIVEKIT_API_KEY || LIVEKIT_API_SECRET) {
     const missing = missingLiveKitVariables(env);
@@ -87,6 +92,7 @@ async function liveKitFrom(env: NodeJS.ProcessEnv): Promise<LiveKitTarget> {
     port: 0,
     host: '127.0.0.1',
     keys: { [apiKey]: apiSecret },
+    ...devServerOptions,
   });
   return { url: devServer.url, apiKey, apiSecret, devServer };
 }
@@ -108,7 +114,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
   };
   try {
-    const livekit = await liveKitFrom(env);
+    const livekit = await liveKitFrom(env, options.devServer);
     if (livekit.devServer) stops.push(() => livekit.devServer?.close() ?? Promise.resolve());
     log(
       livekit.devServer

@@ -11,6 +11,7 @@ export type {
   AuthorizeRequest,
   DenyDecision,
   RateLimitOptions,
+  ResumeTicketOptions,
   TokenServiceOptions,
   TrustProxyOptions,
 } from './config/options.js';
@@ -26,7 +27,12 @@ export {
   type RateLimitStore,
 } from './rate-limit/store.js';
 export type { AgentRequest, TokenRequestBody } from './request/request.js';
-export { createTokenService, type TokenResponseBody } from './service/service.js';
+export { MemoryResumeTicketStore, type ResumeTicketStore } from './resume/ticket-store.js';
+export {
+  createTokenService,
+  type ResumeTicketFields,
+  type TokenResponseBody,
+} from './service/service.js';
 export {
   CLAIM_NAME_PATTERN,
   MAX_CLAIM_LENGTH,

@@ -29,6 +29,8 @@ export interface LaunchOptions {
   /** A 48 kHz mono 16-bit WAV that the fake microphone plays in a loop. */
   fakeAudioCapture?: string;
   args?: string[];
+  /** Another Chromium launcher (e.g. a wrapper that runs it as another user); default Debian's. */
+  executablePath?: string;
 }
 
 export interface LaunchedBrowser {
@@ -55,7 +57,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
     args.push(`--use-file-for-fake-audio-capture=${options.fakeAudioCapture}`);
   }
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
     args,
     permissions: denied ? [] : ['microphone'],

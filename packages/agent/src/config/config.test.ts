@@ -41,9 +41,16 @@ describe('agent configuration', () => {
       temperature: undefined,
       greeting: undefined,
       transcription: true,
+      reconnectGraceSeconds: 30,
       httpTools: [],
       clientTools: { enabled: false, timeoutMs: 10_000 },
     });
+    expect(resolveAgentConfig({ instructions: 'x', reconnectGraceSeconds: 5 })).toMatchObject({
+      reconnectGraceSeconds: 5,
+    });
+    expect(() => resolveAgentConfig({ instructions: 'x', reconnectGraceSeconds: -1 })).toThrow(
+      /reconnectGraceSeconds/,
+    );
     expect(DEFAULT_MODEL).toMatch(/native-audio/);
     expect(agentName({})).toBe('voice-agent');
     expect(agentName({ AGENT_NAME: 'concierge' })).toBe('concierge');

@@ -17,6 +17,8 @@ export const DEFAULT_MODEL = 'gemini-2.5-flash-native-audio-preview-12-2025';
 export const DEFAULT_VERTEX_MODEL = 'gemini-live-2.5-flash-native-audio';
 /** Default prebuilt voice. */
 export const DEFAULT_VOICE = 'Puck';
+/** How long the agent waits for a dropped visitor to come back, in seconds. */
+export const DEFAULT_RECONNECT_GRACE_SECONDS = 30;
 
 /** Server tools: the framework's own tools (`llm.tool({ name, ... })`) or a name → tool map. */
 export type ServerTools = llm.ToolContextLike;
@@ -46,6 +48,12 @@ export interface AgentConfigInput {
    * session cap: `true` (default), `false`, or `{ triggerTokens, targetTokens }`.
    */
   contextWindowCompression?: ContextWindowCompressionInput;
+  /**
+   * Seconds the agent waits for a visitor whose connection dropped (not a hang-up) to come
+   * back to the room before it ends the session; 0–600, default
+   * {@link DEFAULT_RECONNECT_GRACE_SECONDS}.
+   */
+  reconnectGraceSeconds?: number;
   tools?: {
     /** TypeScript functions, made with the framework's `llm.tool()` (config modules only). */
     server?: ServerTools;
@@ -66,6 +74,7 @@ export interface AgentConfig {
   greeting: string | undefined;
   transcription: boolean;
   contextWindowCompression: ContextWindowCompressionInput;
+  reconnectGraceSeconds: number;
   serverTools: llm.ToolContext;
   httpTools: HttpToolConfig[];
   clientTools: ClientToolsConfig;
@@ -186,6 +195,7 @@ export function resolveAgentConfig(input: unknown, source = 'config'): AgentConf
     greeting: data.greeting,
     transcription: data.transcription ?? true,
     contextWindowCompression: data.contextWindowCompression ?? true,
+    reconnectGraceSeconds: data.reconnectGraceSeconds ?? DEFAULT_RECONNECT_GRACE_SECONDS,
     serverTools: serverToolCtx,
     httpTools,
     clientTools: data.clientTools ?? { enabled: false, timeoutMs: 10_000 },

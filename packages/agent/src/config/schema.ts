@@ -59,6 +59,7 @@ export const jsonConfigSchema = z.strictObject({
   greeting: z.string().min(1).optional(),
   transcription: z.boolean().optional(),
   contextWindowCompression: contextWindowCompressionSchema.optional(),
+  reconnectGraceSeconds: z.number().min(0).max(600).optional(),
   tools: z
     .strictObject({
       http: z.array(httpToolSchema).optional(),

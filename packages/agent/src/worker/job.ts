@@ -5,6 +5,7 @@ import { conversationStoreOf } from '../conversation/environment.js';
 import { keepConversation } from '../conversation/keeper.js';
 import { tapJobHops } from '../hops/hop-taps.js';
 import { reportGeminiReconnect, superviseJob } from '../lifecycle/job-lifecycle.js';
+import { awaitVisitorReturn } from '../lifecycle/visitor-grace.js';
 import { PreConnectAudio } from '../preconnect/buffer.js';
 import { SESSION_PCM_FORMAT } from '../preconnect/decode.js';
 import { afterSpeech } from '../preconnect/greeting.js';
@@ -78,16 +79,32 @@ async function entry(ctx: JobContext): Promise<void> {
       },
     },
   );
+  let declaredBy: string | undefined;
   room.on(RoomEvent.ParticipantDisconnected, (participant) => {
     if (participant.identity === visitor) visitor = undefined;
   });
+  // The visitor back from a dropped connection (same identity) runs the tools it declared.
+  room.on(RoomEvent.ParticipantConnected, (participant) => {
+    if (participant.identity === declaredBy) visitor = declaredBy;
+  });
+  const grace = awaitVisitorReturn(
+    room,
+    participant.identity,
+    config.reconnectGraceSeconds * 1000,
+    () => {
+      log().info('the visitor did not come back within the grace period, ending the session');
+      void session.close();
+    },
+  );
   // Registered before the session sets lk.agent.state, which is the page's cue to declare.
   local.registerRpcMethod(DECLARE_TOOLS_METHOD, async (data) => {
     visitor = data.callerIdentity;
+    declaredBy = data.callerIdentity;
     return handleDeclaration(tools, data);
   });
   // A `failed` model status reaches the page before the agent leaves.
   session.on(voice.AgentSessionEventTypes.Close, () => {
+    grace.stop();
     void modelStatus.settled().then(() => ctx.shutdown('session closed'));
   });
   // A previous agent of this room (its worker died) stored the conversation: go on with it.

@@ -7,9 +7,8 @@ import {
   ParticipantPermission,
   SessionDescription,
   type SignalResponse,
-  type TrackInfo,
 } from '@livekit/protocol';
-import type { RTCDataChannel, RTCRtpSender, RtpPacket } from 'werift';
+import type { RTCDataChannel } from 'werift';
 import { isAgentGrant, type ParticipantGrant } from '../auth/token.js';
 import {
   type Downtrack,
@@ -18,9 +17,9 @@ import {
   type WantedTrack,
 } from '../rtc/peer.js';
 import { SubscriberPeer } from '../rtc/subscriber-peer.js';
-import { trace } from '../server/log.js';
 import { OfferTurns } from '../signal/offer-turns.js';
 import { newId } from './ids.js';
+import type { PublishedTrack } from './published-track.js';
 
 /** What a signalling transport offers a participant: send one message, or close. */
 export interface SignalSink {
@@ -28,43 +27,6 @@ export interface SignalSink {
   close(): void;
   /** Resolves once the socket is closed, by either side. */
   readonly closed: Promise<void>;
-}
-
-/** A track a participant publishes, and the senders that forward it to each subscriber. */
-export class PublishedTrack {
-  readonly subscribers = new Map<string, RTCRtpSender>();
-  private stopForwarding: (() => void) | undefined;
-
-  constructor(
-    readonly info: TrackInfo,
-    readonly cid: string,
-  ) {}
-
-  get attached(): boolean {
-    return this.stopForwarding !== undefined;
-  }
-
-  /** Forwards each RTP packet to every subscriber, each its own copy (senders rewrite headers). */
-  attach(section: PublishedSection): void {
-    this.info.mid = section.mid;
-    trace('track %s (cid %s) attached to mid %s', this.info.sid, this.cid, section.mid);
-    let first = true;
-    const { unSubscribe } = section.track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
-      if (first) trace('track %s: first RTP packet', this.info.sid);
-      first = false;
-      for (const sender of this.subscribers.values()) {
-        const copy = rtp.clone();
-        copy.header.extensions = [];
-        sender.sendRtp(copy).catch(() => undefined);
-      }
-    });
-    this.stopForwarding = unSubscribe;
-  }
-
-  stop(): void {
-    this.stopForwarding?.();
-    this.subscribers.clear();
-  }
 }
 
 /** Packets kept per data channel label while the channel is not open yet. */
@@ -93,9 +55,13 @@ export class Participant {
   autoSubscribe = true;
   private version = 1;
 
+  /** Set while the signal connection is gone and the participant waits to resume. */
+  departure: NodeJS.Timeout | undefined;
+  #signal: SignalSink;
+
   constructor(
     readonly grant: ParticipantGrant,
-    readonly signal: SignalSink,
+    signal: SignalSink,
     private readonly handlers: {
       onPublishedSection(participant: Participant, section: PublishedSection): void;
       onUnpublishedSection(participant: Participant, mid: string): void;
@@ -105,6 +71,7 @@ export class Participant {
     /** `/rtc` clients publish on one connection and receive on a server-offered second one. */
     readonly dualPeerConnection = false,
   ) {
+    this.#signal = signal;
     this.metadata = grant.metadata;
     this.name = grant.name;
     this.attributes = { ...grant.attributes };
@@ -116,6 +83,23 @@ export class Participant {
         handlers.onDataChannel(this, channel);
       },
     });
+  }
+
+  /** The current signalling connection; a resume replaces it. */
+  get signal(): SignalSink {
+    return this.#signal;
+  }
+
+  /** A resumed signal connection (`reconnect=1`) takes over: the departure is called off. */
+  resumeWith(signal: SignalSink): void {
+    clearTimeout(this.departure);
+    this.departure = undefined;
+    this.#signal = signal;
+  }
+
+  /** Restarts ICE on the server-offering connection (two-connection mode), if there is one. */
+  restartSubscriberIce(): void {
+    void this.subscriber?.restartIce().catch(() => undefined);
   }
 
   get identity(): string {

@@ -17,8 +17,9 @@ import type { Downtrack, PublishedSection } from '../rtc/peer.js';
 import { trace } from '../server/log.js';
 import { tapHops } from './hop-tap.js';
 import { newId } from './ids.js';
-import { type Participant, PublishedTrack } from './participant.js';
+import type { Participant } from './participant.js';
 import { acceptedTrack, whenConnected } from './publish.js';
+import { PublishedTrack } from './published-track.js';
 
 /** How long a client gets to read its final leave before the server closes the socket. */
 const LEAVE_GRACE_MS = 2_000;

@@ -19,6 +19,7 @@ export class SubscriberPeer {
   private readonly downtracks = new Map<string, Downtrack>();
   private inFlight: { id: number; added: Downtrack[] } | undefined;
   private nextOfferId = 1;
+  private iceRestart = false;
 
   constructor(
     private readonly handlers: {
@@ -47,8 +48,20 @@ export class SubscriberPeer {
     return downtrack;
   }
 
+  /**
+   * A resumed client restarts ICE on its side; this connection's offers come from the server,
+   * so the server offers again with new ICE credentials (as LiveKit does on a resume).
+   */
+  async restartIce(): Promise<void> {
+    if (!this.pc.localDescription) return;
+    this.iceRestart = true;
+    await this.negotiate();
+  }
+
   private async negotiate(): Promise<void> {
-    if (this.inFlight || this.pending.length === 0) return;
+    if (this.inFlight || (this.pending.length === 0 && !this.iceRestart)) return;
+    const iceRestart = this.iceRestart;
+    this.iceRestart = false;
     const added = this.pending.splice(0).map((track) => {
       const transceiver: RTCRtpTransceiver = this.pc.addTransceiver('audio', {
         direction: 'sendonly',
@@ -61,7 +74,7 @@ export class SubscriberPeer {
     });
     const id = this.nextOfferId++;
     this.inFlight = { id, added };
-    await this.pc.setLocalDescription(await this.pc.createOffer());
+    await this.pc.setLocalDescription(await this.pc.createOffer({ iceRestart }));
     await gathered(this.pc);
     const midToTrackId: Record<string, string> = {};
     for (const downtrack of this.downtracks.values()) {

@@ -270,20 +270,22 @@ describe('livekit-client in Chromium and rtc-node in one room', () => {
     expect(await changed).toMatchObject({ mood: 'happy' });
   });
 
-  it('sends a client whose signalling dropped to a fresh join, and the call goes on', async () => {
-    const heardAgain = new Promise<RemoteTrack>((resolve) =>
-      node.on(RoomEvent.TrackSubscribed, (track, _publication, participant) => {
-        if (participant.identity === 'visitor') resolve(track);
-      }),
-    );
+  it('resumes a client whose signalling dropped (same participant), and the call goes on', async () => {
+    const before = node.remoteParticipants.get('visitor')?.sid;
+    const track = [...(node.remoteParticipants.get('visitor')?.trackPublications.values() ?? [])]
+      .map((publication) => publication.track)
+      .find((t): t is RemoteTrack => t !== undefined);
+    if (!track) throw new Error('rtc-node does not receive the browser');
     await page.evaluate(() =>
       (globalThis as unknown as PageGlobals).room.simulateScenario('signal-reconnect'),
     );
     expect(await seenInPage((s) => s.type === 'reconnected')).toMatchObject({ to: 'visitor' });
-    const level = measureLevel(await heardAgain);
+    // A resume, not a rejoin: the participant and its track are the same ones.
+    expect(node.remoteParticipants.get('visitor')?.sid).toBe(before);
+    const level = measureLevel(track);
     await waitFor(() => (level.peak() > HEARD ? true : undefined), {
       timeoutMs: 20_000,
-      what: 'rtc-node to hear the reconnected browser',
+      what: 'rtc-node to hear the resumed browser',
     });
     level.stop();
   });

@@ -30,6 +30,11 @@ export interface DevServerOptions {
    * leaves its room, as on LiveKit. Default 15.
    */
   pingTimeoutSeconds?: number;
+  /**
+   * Seconds a participant whose signal connection dropped (no leave) stays in its room, so
+   * that livekit-client can resume the session (`reconnect=1`), as on LiveKit. Default 20.
+   */
+  departureTimeoutSeconds?: number;
   /** Agent dispatch timeouts: a silent worker's turn, and a job no worker takes. */
   agentDispatch?: DispatchTimings;
 }
@@ -92,6 +97,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       'startDevServer: pingTimeoutSeconds must be a whole number of seconds, at least 2',
     );
   }
+  const { departureTimeoutSeconds } = options;
+  if (
+    departureTimeoutSeconds !== undefined &&
+    !(Number.isFinite(departureTimeoutSeconds) && departureTimeoutSeconds >= 0)
+  ) {
+    throw new Error('startDevServer: departureTimeoutSeconds must be a number of seconds, >= 0');
+  }
+  const timeouts = { pingS: pingTimeoutSeconds, departureS: departureTimeoutSeconds };
   const dispatcher = new AgentDispatcher(apiKey, apiSecret, options.agentDispatch);
   const registry = new RoomRegistry(dispatcher);
   const sockets = new WebSocketServer({ noServer: true });
@@ -132,16 +145,23 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     const grant = await verifyJoinToken(tokenFrom(url, request.headers.authorization), keys);
     const settings = joinSettingsFrom(url, dualPeerConnection);
     if (settings.resume) {
-      // Nothing is kept across signalling connections: a leave asking for a full
-      // reconnect sends the client straight to a fresh join instead of retrying a resume.
-      sockets.handleUpgrade(request, socket, head, (ws) => refuseResume(ws));
+      const room = registry.rooms.get(grant.room);
+      const kept = [...(room?.participants.values() ?? [])].find(
+        (p) => p.sid === settings.participantSid && p.identity === grant.identity,
+      );
+      sockets.handleUpgrade(request, socket, head, (ws) => {
+        // Gone already: a leave asking for a full reconnect sends the client straight to a
+        // fresh join instead of retrying a resume.
+        if (!room || !kept || !room.participants.has(kept.sid)) refuseResume(ws);
+        else new SignalConnection(ws, room, grant, settings, timeouts, kept).resume();
+      });
       return;
     }
     const existing = registry.rooms.get(grant.room);
     if (existing) await registry.evictDuplicate(existing, grant.identity);
     sockets.handleUpgrade(request, socket, head, (ws) => {
       const room = registry.roomFor(grant.room);
-      const connection = new SignalConnection(ws, room, grant, settings, pingTimeoutSeconds);
+      const connection = new SignalConnection(ws, room, grant, settings, timeouts);
       connection.start();
       if (!connection.participant.isAgent) registry.dispatchFor(room, grant);
     });

@@ -11,11 +11,12 @@ import {
 } from '@livekit/protocol';
 import type { WebSocket } from 'ws';
 import type { ParticipantGrant } from '../auth/token.js';
-import { Participant } from '../room/participant.js';
+import { Participant, type SignalSink } from '../room/participant.js';
 import type { Room } from '../room/room.js';
 import { trace } from '../server/log.js';
 import type { JoinSettings } from './join-request.js';
 import { updateOwnMetadata } from './metadata.js';
+import { keepForResume, resumeResponses } from './resume.js';
 import { serverInfo } from './server-info.js';
 
 /** LiveKit's ping settings, sent in the JoinResponse: the client pings every interval. */
@@ -24,40 +25,46 @@ const PING_INTERVAL_S = 5;
 
 /**
  * One client's signalling WebSocket (`/rtc/v1`, or `/rtc` with a second, server-offered
- * connection): sends the JoinResponse, answers the client's offers and runs every request
- * until the client leaves or the socket drops.
+ * connection): sends the JoinResponse (or, on a resume, the ReconnectResponse), answers the
+ * client's offers and runs every request until the client leaves or the socket drops. A
+ * dropped socket leaves the participant in the room for the departure timeout, so that the
+ * client can resume (`reconnect=1`) with its peer connections and tracks.
  */
 export class SignalConnection {
   readonly participant: Participant;
   private closed = false;
-  private readonly socketClosed: Promise<void>;
+  private readonly sink: SignalSink;
   private silenceTimer: NodeJS.Timeout | undefined;
 
   /**
    * `pingTimeoutS`: a client that sends nothing, not even its ping, for this long is gone
    * (a laptop that slept, a dropped network): its socket is closed and it leaves the room,
    * as on LiveKit, instead of keeping its agent and that agent's model session alive.
+   * `timeouts.departureS`: how long it then stays in the room, waiting for a resume.
+   * `resuming`: the participant a resume (`reconnect=1`) takes over.
    */
   constructor(
     private readonly socket: WebSocket,
     private readonly room: Room,
     grant: ParticipantGrant,
     private readonly settings: JoinSettings,
-    private readonly pingTimeoutS = DEFAULT_PING_TIMEOUT_S,
+    private readonly timeouts: { pingS?: number; departureS?: number } = {},
+    resuming?: Participant,
   ) {
-    this.socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
-    this.participant = new Participant(
-      grant,
-      {
-        send: (message) => this.send(message),
-        close: () => this.close(),
-        closed: this.socketClosed,
-      },
-      room.peerHandlers(),
-      settings.dualPeerConnection,
-    );
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    this.sink = { send: (message) => this.send(message), close: () => this.close(), closed };
+    if (resuming) {
+      this.participant = resuming;
+      return;
+    }
+    const { dualPeerConnection } = settings;
+    this.participant = new Participant(grant, this.sink, room.peerHandlers(), dualPeerConnection);
     this.participant.clientProtocol = settings.clientProtocol;
     this.participant.autoSubscribe = settings.autoSubscribe;
+  }
+
+  private get pingTimeoutS() {
+    return this.timeouts.pingS ?? DEFAULT_PING_TIMEOUT_S;
   }
 
   /** Sends the JoinResponse, enters the room and starts reading requests. */
@@ -80,6 +87,22 @@ export class SignalConnection {
     const offer = this.settings.publisherOffer;
     if (offer) this.participant.offerTurns.expectOffer();
     this.room.add(this.participant);
+    this.listen();
+    if (offer) this.answer(offer).catch((error) => this.fail('answer', error));
+  }
+
+  /** Takes the participant's signalling over (closing its old socket) and resumes it. */
+  resume(): void {
+    const previous = this.participant.signal;
+    this.participant.resumeWith(this.sink);
+    previous.close();
+    trace('%s resumes its session', this.participant.identity);
+    for (const message of resumeResponses(this.room, this.participant)) this.send(message);
+    this.listen();
+    this.participant.restartSubscriberIce();
+  }
+
+  private listen(): void {
     this.expectWithinPingTimeout();
     this.socket.on('message', (data: Buffer, isBinary: boolean) => {
       this.expectWithinPingTimeout();
@@ -102,11 +125,15 @@ export class SignalConnection {
       trace('%s socket error: %s', this.participant.identity, error.message),
     );
     this.socket.on('close', () => {
+      const dropped = !this.closed;
       this.closed = true;
       clearTimeout(this.silenceTimer);
-      void this.room.remove(this.participant, DisconnectReason.SIGNAL_CLOSE);
+      // A resume took over (the participant lives on with the new socket), or it left.
+      const owner = () => this.participant.signal === this.sink;
+      if (!owner() || !this.room.participants.has(this.participant.sid)) return;
+      if (dropped) keepForResume(this.participant, this.room, this.timeouts.departureS, owner);
+      else void this.room.remove(this.participant, DisconnectReason.SIGNAL_CLOSE);
     });
-    if (offer) this.answer(offer).catch((error) => this.fail('answer', error));
   }
 
   private expectWithinPingTimeout(): void {

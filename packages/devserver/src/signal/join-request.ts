@@ -35,8 +35,9 @@ export interface JoinSettings {
   dualPeerConnection: boolean;
   clientProtocol: number;
   autoSubscribe: boolean;
-  /** The client asks to resume an earlier connection (this server keeps none). */
+  /** The client asks to resume its earlier connection: that participant's sid. */
   resume: boolean;
+  participantSid?: string;
   publisherOffer?: SessionDescription;
 }
 
@@ -48,6 +49,7 @@ export function joinSettingsFrom(url: URL, dualPeerConnection: boolean): JoinSet
       clientProtocol: Number(url.searchParams.get('client_protocol') ?? 0) || 0,
       autoSubscribe: url.searchParams.get('auto_subscribe') !== '0',
       resume: url.searchParams.get('reconnect') === '1',
+      participantSid: url.searchParams.get('sid') ?? undefined,
     };
   }
   const join = joinRequestFrom(url);
@@ -56,11 +58,15 @@ export function joinSettingsFrom(url: URL, dualPeerConnection: boolean): JoinSet
     clientProtocol: join?.clientInfo?.clientProtocol ?? 0,
     autoSubscribe: join?.connectionSettings?.autoSubscribe ?? true,
     resume: join?.reconnect ?? false,
+    participantSid: join?.participantSid || undefined,
     publisherOffer: join?.publisherOffer,
   };
 }
 
-/** Answers a resume attempt with a leave that asks for a full reconnect, then closes. */
+/**
+ * Answers a resume of a participant that is no longer kept with a leave that asks for a full
+ * reconnect, then closes.
+ */
 export function refuseResume(socket: WebSocket): void {
   const leave = new LeaveRequest({
     canReconnect: true,

@@ -1,10 +1,10 @@
 import type { GeminiLiveStandIn } from '@voice-agent/agent/testing';
 import type { DevServer } from '@voice-agent/devserver';
-import { type LaunchedBrowser, launchChromium } from '@voice-agent/testing';
+import { type LaunchedBrowser, type LaunchOptions, launchChromium } from '@voice-agent/testing';
 import { VOICE_AGENT_EVENTS } from '@voice-agent/widget/events';
 import type { Page } from 'playwright-core';
 import { installAudioTaps } from '../page-audio/audio-taps.js';
-import { type Playground, startPlayground } from '../playground.js';
+import { type Playground, type PlaygroundOptions, startPlayground } from '../playground.js';
 import { offlineEnv } from './env.js';
 import { recordInPage } from './page-recorder.js';
 
@@ -25,11 +25,21 @@ export interface OfflineStack {
  * Starts the playground as a newcomer runs it (no Google or LiveKit variables) and opens its
  * page in Chromium, whose fake microphone plays `microphone` (a WAV file; it loops).
  */
-export async function startOfflineStack(microphone: string): Promise<OfflineStack> {
+export async function startOfflineStack(
+  microphone: string,
+  options: {
+    chromium?: Omit<LaunchOptions, 'fakeAudioCapture'>;
+    devServer?: PlaygroundOptions['devServer'];
+  } = {},
+): Promise<OfflineStack> {
   const logs: string[] = [];
   const [playground, browser] = await Promise.all([
-    startPlayground({ env: offlineEnv(), log: (line) => logs.push(line) }),
-    launchChromium({ fakeAudioCapture: microphone }),
+    startPlayground({
+      env: offlineEnv(),
+      log: (line) => logs.push(line),
+      devServer: options.devServer,
+    }),
+    launchChromium({ ...options.chromium, fakeAudioCapture: microphone }),
   ]);
   await browser.context.addInitScript(installAudioTaps);
   await browser.context.addInitScript(recordInPage, VOICE_AGENT_EVENTS);

@@ -20,6 +20,7 @@ describe('optionsFromEnv', () => {
         TOKEN_TTL: '300',
         RATE_LIMIT_PER_MINUTE: '10',
         TRUST_PROXY_HEADER: 'X-Forwarded-For',
+        RESUME_TICKET_TTL: '120',
         PORT: '9000',
       }),
     ).toEqual({
@@ -31,12 +32,14 @@ describe('optionsFromEnv', () => {
       tokenTtlSeconds: 300,
       rateLimit: { perMinute: 10 },
       trustProxy: { header: 'X-Forwarded-For' },
+      resumeTickets: { ttlSeconds: 120 },
     });
   });
 
-  it('leaves unset and empty variables out, and RATE_LIMIT_PER_MINUTE=0 turns the limit off', () => {
+  it('leaves unset and empty variables out, and 0 turns the rate limit or the tickets off', () => {
     expect(optionsFromEnv({ LIVEKIT_URL: '', AGENT_NAME: ' ' })).toEqual({});
     expect(optionsFromEnv({ RATE_LIMIT_PER_MINUTE: '0' })).toEqual({ rateLimit: false });
+    expect(optionsFromEnv({ RESUME_TICKET_TTL: '0' })).toEqual({ resumeTickets: false });
   });
 
   it('refuses a number that is not one, naming the variable', () => {

@@ -2,6 +2,7 @@ import { DEFAULT_AGENT_NAME } from '@voice-agent/protocol';
 import { TokenServiceConfigError } from '../errors/errors.js';
 import { parseOriginPatterns } from '../origins/origins.js';
 import { MemoryRateLimitStore, type RateLimitStore } from '../rate-limit/store.js';
+import { MemoryResumeTicketStore, type ResumeTicketStore } from '../resume/ticket-store.js';
 import type { AuthorizeHook, TokenServiceOptions, TrustProxyOptions } from './options.js';
 
 /** The agent dispatched when neither `agentNames` nor `AGENT_NAME` is set. */
@@ -23,6 +24,7 @@ const defaults = {
   agentNames: [DEFAULT_AGENT_NAME],
   tokenTtlSeconds: 600,
   rateLimit: { perMinute: 30 },
+  resumeTickets: { ttlSeconds: 300 },
   maxBodyBytes: 16 * 1024,
   timeoutMs: 10_000,
 } satisfies TokenServiceOptions;
@@ -37,6 +39,7 @@ export interface ResolvedConfig {
   agentNames: readonly string[];
   tokenTtlSeconds: number;
   rateLimit: { perMinute: number; store: RateLimitStore } | undefined;
+  resumeTickets: { ttlSeconds: number; store: ResumeTicketStore } | undefined;
   trustProxy: Required<TrustProxyOptions> | undefined;
   maxBodyBytes: number;
   timeoutMs: number;
@@ -47,7 +50,7 @@ export interface ResolvedConfig {
 /**
  * Reads the service's options from environment variables (`LIVEKIT_URL`, `LIVEKIT_API_KEY`,
  * `LIVEKIT_API_SECRET`, `ALLOWED_ORIGINS`, `AGENT_NAME`, `TOKEN_TTL`, `RATE_LIMIT_PER_MINUTE`,
- * `TRUST_PROXY_HEADER`). Unset or empty variables are left out so defaults apply.
+ * `TRUST_PROXY_HEADER`, `RESUME_TICKET_TTL`). Unset or empty variables are left out so defaults apply.
  * @throws {TokenServiceConfigError} when a numeric variable is not a whole number.
  */
 export function optionsFromEnv(env: Record<string, string | undefined>): TokenServiceOptions {
@@ -83,6 +86,10 @@ export function optionsFromEnv(env: Record<string, string | undefined>): TokenSe
   if (tokenTtlSeconds !== undefined) options.tokenTtlSeconds = tokenTtlSeconds;
   const perMinute = integer('RATE_LIMIT_PER_MINUTE');
   if (perMinute !== undefined) options.rateLimit = perMinute === 0 ? false : { perMinute };
+  const ticketTtl = integer('RESUME_TICKET_TTL');
+  if (ticketTtl !== undefined) {
+    options.resumeTickets = ticketTtl === 0 ? false : { ttlSeconds: ticketTtl };
+  }
   const trustProxyHeader = text('TRUST_PROXY_HEADER');
   if (trustProxyHeader) options.trustProxy = { header: trustProxyHeader };
   return options;
@@ -143,6 +150,16 @@ export function resolveConfig(options: TokenServiceOptions = {}): ResolvedConfig
     rateLimit = { perMinute, store: merged.rateLimit?.store ?? new MemoryRateLimitStore() };
   }
 
+  let resumeTickets: ResolvedConfig['resumeTickets'];
+  if (merged.resumeTickets !== false) {
+    const ttlSeconds = merged.resumeTickets?.ttlSeconds ?? defaults.resumeTickets.ttlSeconds;
+    checkInteger(ttlSeconds, 'resumeTickets.ttlSeconds (RESUME_TICKET_TTL)', 30, 3600);
+    resumeTickets = {
+      ttlSeconds,
+      store: merged.resumeTickets?.store ?? new MemoryResumeTicketStore(),
+    };
+  }
+
   let trustProxy: ResolvedConfig['trustProxy'];
   if (merged.trustProxy) {
     const proxies = merged.trustProxy.proxies ?? 1;
@@ -159,6 +176,7 @@ export function resolveConfig(options: TokenServiceOptions = {}): ResolvedConfig
     agentNames,
     tokenTtlSeconds,
     rateLimit,
+    resumeTickets,
     trustProxy,
     maxBodyBytes,
     timeoutMs,

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { RateLimitStore } from '../rate-limit/store.js';
 import type { TokenRequestBody } from '../request/request.js';
+import type { ResumeTicketStore } from '../resume/ticket-store.js';
 import type { Visitor } from '../visitor/visitor.js';
 
 /** What the `authorize` hook is asked about. */
@@ -15,6 +16,12 @@ export interface AuthorizeRequest {
   clientIp: string | undefined;
   /** The Hono context, e.g. for `c.env` bindings on Cloudflare Workers. */
   context: Context;
+  /**
+   * Set when the client redeems a resume ticket: the room and identity it rejoins. The token
+   * keeps the ticket's room, identity and profile; the hook only allows or refuses (refuse a
+   * visitor who has logged out since).
+   */
+  resume?: { roomName: string; identity: string };
 }
 
 /** An allow decision: every field is optional; what is left out the server picks. */
@@ -70,6 +77,14 @@ export interface RateLimitOptions {
   store?: RateLimitStore;
 }
 
+/** Resume ticket settings. */
+export interface ResumeTicketOptions {
+  /** How long a ticket is accepted, in seconds, 30 to 3600. Default 300. */
+  ttlSeconds?: number;
+  /** Where used tickets are remembered. Default: one in-memory store per service instance. */
+  store?: ResumeTicketStore;
+}
+
 /**
  * Trust a header set by your own reverse proxy for the client address. Never enable this
  * unless every request passes through that proxy: clients can send the header themselves.
@@ -104,6 +119,13 @@ export interface TokenServiceOptions {
   tokenTtlSeconds?: number;
   /** Rate limit (`RATE_LIMIT_PER_MINUTE`), or `false` to turn it off. */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Resume tickets (`RESUME_TICKET_TTL` in seconds; `0` turns them off). Each answer to a
+   * browser carries a signed ticket, bound to its origin and usable once, with which the
+   * widget's `persist` rejoins the same room as the same participant after a reload or a
+   * navigation; `POST /ticket` swaps a ticket for a fresh one during the call. On by default.
+   */
+  resumeTickets?: ResumeTicketOptions | false;
   /** Read the client address from a proxy header (`TRUST_PROXY_HEADER`). Off by default. */
   trustProxy?: TrustProxyOptions | false;
   /**

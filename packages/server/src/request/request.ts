@@ -19,6 +19,8 @@ export interface TokenRequestBody {
   participant_metadata?: string;
   participant_attributes?: Record<string, string>;
   room_config?: { agents?: AgentRequest[] };
+  /** A resume ticket from an earlier answer: rejoin that room as that participant. */
+  resume_ticket?: string;
 }
 
 /** Absent, `null` and `""` all mean "not given". */
@@ -38,6 +40,7 @@ const bodySchema = z.object(
     participant_identity: text,
     participant_name: text,
     participant_metadata: text,
+    resume_ticket: text,
     participant_attributes: orAbsent(
       z.record(z.string(), z.string({ error: 'must be a string' }), {
         error: 'must be an object of strings',

@@ -8,16 +8,28 @@ import { clientIp } from '../rate-limit/client-ip.js';
 import { rateLimit } from '../rate-limit/rate-limit.js';
 import { limitBody, readJson } from '../request/body.js';
 import { parseTokenRequest } from '../request/request.js';
+import { ResumeTickets } from '../resume/ticket.js';
 import { mintParticipantToken } from '../tokens/tokens.js';
 import { tokenCors } from './cors.js';
-import { chooseAgent, planToken, toAllowDecision } from './grant.js';
 import { originGuard } from './origin-guard.js';
+import { planRequest } from './plan.js';
 
-/** The body of a successful `POST /token`: livekit-client's `TokenSourceResponse`. */
-export interface TokenResponseBody {
+/** A resume ticket as the service answers it. */
+export interface ResumeTicketFields {
+  /** Rejoins the same room as the same participant, once, from the same origin. */
+  resume_ticket: string;
+  /** Seconds until the ticket stops being accepted. */
+  resume_ticket_ttl_seconds: number;
+}
+
+/**
+ * The body of a successful `POST /token`: livekit-client's `TokenSourceResponse`, plus a resume
+ * ticket when tickets are on and the request came from a browser (it has an `Origin`).
+ */
+export type TokenResponseBody = {
   server_url: string;
   participant_token: string;
-}
+} & Partial<ResumeTicketFields>;
 
 /**
  * Creates the token service: a Hono app with `POST /token` (livekit-client's
@@ -30,25 +42,33 @@ export function createTokenService(options?: TokenServiceOptions): Hono {
   const config = resolveConfig(options);
   const app = new Hono();
   const clientAddress = (c: Parameters<typeof clientIp>[0]) => clientIp(c, config.trustProxy);
+  const tickets =
+    config.resumeTickets &&
+    new ResumeTickets(
+      config.apiSecret,
+      config.resumeTickets.ttlSeconds,
+      config.resumeTickets.store,
+    );
+  const ticketFields = async (plan: Parameters<ResumeTickets['issue']>[0], origin?: string) => {
+    if (!tickets || origin === undefined) return {};
+    const { ticket } = await tickets.issue(plan, origin);
+    return { resume_ticket: ticket, resume_ticket_ttl_seconds: tickets.ttlSeconds };
+  };
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
-  app.use('/token', originGuard(config), tokenCors(config.anyOrigin));
-  app.post('/token', timeout(config.timeoutMs));
-  if (config.rateLimit) {
-    app.post('/token', rateLimit({ ...config.rateLimit, key: clientAddress }));
+  const paths = tickets ? ['/token', '/ticket'] : ['/token'];
+  for (const path of paths) {
+    app.use(path, originGuard(config), tokenCors(config.anyOrigin));
+    app.post(path, timeout(config.timeoutMs));
+    if (config.rateLimit) {
+      app.post(path, rateLimit({ ...config.rateLimit, key: clientAddress }));
+    }
+    app.post(path, limitBody(config.maxBodyBytes));
   }
-  app.post('/token', limitBody(config.maxBodyBytes), async (c) => {
+  app.post('/token', async (c) => {
     const body = parseTokenRequest(await readJson(c));
-    const agentName = chooseAgent(config.agentNames, body);
-    const decision = await config.authorize?.({
-      request: c.req.raw,
-      body,
-      origin: c.req.header('origin'),
-      clientIp: clientAddress(c),
-      context: c,
-    });
-    const plan = planToken(body, toAllowDecision(decision), agentName);
+    const plan = await planRequest(c, body, config, tickets);
     const participantToken = await mintParticipantToken({
       ...plan,
       apiKey: config.apiKey,
@@ -58,12 +78,27 @@ export function createTokenService(options?: TokenServiceOptions): Hono {
     const response: TokenResponseBody = {
       server_url: config.livekitUrl,
       participant_token: participantToken,
+      ...(await ticketFields(plan, c.req.header('origin'))),
     };
     return c.json(response, 200, { 'Cache-Control': 'no-store' });
   });
-  app.all('/token', (c) =>
-    errorResponse(c, 'method_not_allowed', 'use POST /token', { Allow: 'POST, OPTIONS' }),
-  );
+  if (tickets) {
+    // Swaps a ticket for a fresh one, so a long call keeps one that expires soon after the page left.
+    app.post('/ticket', async (c) => {
+      const { resume_ticket } = parseTokenRequest(await readJson(c));
+      if (resume_ticket === undefined) {
+        throw new RequestRefusal('invalid_request', 'resume_ticket is required');
+      }
+      const origin = c.req.header('origin');
+      const plan = await tickets.redeem(resume_ticket, origin);
+      return c.json(await ticketFields(plan, origin), 200, { 'Cache-Control': 'no-store' });
+    });
+  }
+  for (const path of paths) {
+    app.all(path, (c) =>
+      errorResponse(c, 'method_not_allowed', `use POST ${path}`, { Allow: 'POST, OPTIONS' }),
+    );
+  }
 
   app.notFound((c) => errorResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {

@@ -6,6 +6,7 @@ import {
   MODEL_STATUS_ATTRIBUTE,
 } from '@voice-agent/protocol';
 import {
+  ConnectionState,
   type Participant,
   ParticipantKind,
   type RemoteParticipant,
@@ -139,6 +140,15 @@ export class AgentPresence {
 
   #left(participant: Participant): void {
     if (this.#signal.aborted || participant !== this.#agent) return;
+    // livekit-client's full rejoin unwinds every remote participant, then says it is
+    // reconnecting: the agent is still in the room and comes back with the room.
+    queueMicrotask(() => {
+      if (this.#room.state !== ConnectionState.Reconnecting) this.#departed(participant);
+    });
+  }
+
+  #departed(participant: Participant): void {
+    if (this.#signal.aborted) return;
     if (this.#returning) {
       if (participant.sid === this.#lostSid) this.#agent = undefined;
       return;

@@ -1,4 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
+import type { CallPersistence } from '../persist/call-persistence.js';
 import type { TokenCredentials, TokenHeaders } from '../token/token.js';
 import type { PageToolRegistry } from '../tools/tools.js';
 import type { CallState } from './call-state.js';
@@ -16,9 +17,13 @@ export interface CallHost extends ReactiveControllerHost, HTMLElement {
   tokenCredentials: TokenCredentials;
   tokenHeaders: TokenHeaders | undefined;
   agentTimeout: number;
+  /** Keep the call across reloads and navigation (`persist`). */
+  persist: boolean;
+  /** Keeps the resume tickets the token service answers (`persist`). */
+  readonly persistence: Pick<CallPersistence, 'keep' | 'takeTicket'>;
   readonly tools: PageToolRegistry;
   /** Where the call puts the agent's `<audio>` element. */
   readonly audioContainer: HTMLElement | null;
-  /** Shows the agent's and the microphone's level, each 0..1, without a re-render. */
-  showLevels(agent: number, microphone: number): void;
+  /** Where the levels are shown, as the `--agent-level` and `--mic-level` properties. */
+  readonly visualizer: HTMLElement | null;
 }

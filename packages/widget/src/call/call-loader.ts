@@ -31,7 +31,10 @@ export class CallLoader {
     return this.#mutedRequest ?? this.#host.startMuted;
   }
 
-  /** Starts a call once the code is there. Call from a gesture: the audio is unlocked here. */
+  /**
+   * Starts a call once the code is there. Call from a gesture: the audio is unlocked here.
+   * With an earlier page's resume ticket (`persist`), it rejoins that call.
+   */
   start(): Promise<void> {
     // Created inside the gesture: resuming it later would not be allowed on iOS Safari.
     const audioContext = new AudioContext();
@@ -48,7 +51,8 @@ export class CallLoader {
         this.#startPending = false;
         const muted = this.#mutedRequest ?? this.#host.startMuted;
         this.#mutedRequest = undefined;
-        return call.start({ muted, audioContext });
+        const resumeTicket = this.#host.persistence.takeTicket();
+        return call.start({ muted, audioContext, resumeTicket });
       },
       (cause: unknown) => {
         void audioContext.close();

@@ -5,7 +5,7 @@ import { VoiceAgentErrorEvent } from '../events/error.js';
 import { VoiceAgentStateEvent } from '../events/state.js';
 import { VoiceAgentTranscriptEvent } from '../events/transcript.js';
 import { type CallEvent, isActive, nextState, type VoiceAgentState } from '../state/state.js';
-import { TranscriptLog } from '../transcript/transcript.js';
+import { TranscriptLog, type TranscriptSegment } from '../transcript/transcript.js';
 
 /**
  * What the element renders about the call: its state, the last error, why it ended, whether
@@ -20,6 +20,8 @@ export class CallState implements ReactiveController {
   endedBy: VoiceAgentEndedDetail['reason'] | undefined;
   /** The visitor's connection dropped and livekit-client is restoring it. */
   connectionLost = false;
+  /** An earlier page's call could not be continued, so this call is a new one. */
+  startedAfresh = false;
   readonly transcript = new TranscriptLog();
 
   readonly #host: ReactiveControllerHost & EventTarget;
@@ -46,12 +48,16 @@ export class CallState implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  /** A new call: clears what the last one left, then goes to `connecting`. */
-  begin(): void {
+  /**
+   * A new call: clears what the last one left, then goes to `connecting`. A call `resuming` an
+   * earlier page's keeps the captions {@link restore}d from it.
+   */
+  begin(options: { resuming?: boolean } = {}): void {
     this.error = undefined;
     this.endedBy = undefined;
     this.connectionLost = false;
-    this.transcript.clear();
+    this.startedAfresh = false;
+    if (!options.resuming) this.transcript.clear();
     this.#loading = false;
     this.apply({ type: 'start' });
   }
@@ -94,6 +100,20 @@ export class CallState implements ReactiveController {
     this.endedBy = reason;
     this.apply({ type: 'end' });
     this.#host.dispatchEvent(new VoiceAgentEndedEvent({ reason }));
+  }
+
+  /** Shows an earlier page's captions (`persist`), before its call is continued. */
+  restore(segments: readonly TranscriptSegment[]): void {
+    this.transcript.clear();
+    for (const segment of segments) this.transcript.update(segment);
+    this.#host.requestUpdate();
+  }
+
+  /** The earlier page's call could not be continued: its captions go, a notice says so. */
+  startAfresh(): void {
+    this.transcript.clear();
+    this.startedAfresh = true;
+    this.#host.requestUpdate();
   }
 
   /** Adds or updates a caption and fires `voice-agent-transcript`. */

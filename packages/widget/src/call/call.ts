@@ -12,11 +12,11 @@ import { VoiceAgentError } from '../errors/errors.js';
 import { VoiceAgentConnectedEvent } from '../events/connected.js';
 import type { VoiceAgentEndedDetail } from '../events/ended.js';
 import { isActive } from '../state/state.js';
-import { fetchConnectionDetails } from '../token/token.js';
 import { AgentPresence } from './agent-presence.js';
 import { configError, connectionError, microphoneError } from './call-errors.js';
 import type { CallHost } from './call-host.js';
 import { readCaptions } from './caption-reader.js';
+import { requestConnectionDetails } from './connection-details.js';
 import { LevelMeter } from './levels.js';
 import { createRoom, joinRoom } from './room-connection.js';
 import { ToolBridge } from './tool-bridge.js';
@@ -27,6 +27,8 @@ export interface StartOptions {
   muted: boolean;
   /** Created and resumed inside the visitor's click, so playback is unlocked (iOS Safari). */
   audioContext?: AudioContext | undefined;
+  /** Rejoin an earlier page's call (`persist`); a refused ticket starts a new call instead. */
+  resumeTicket?: string | undefined;
 }
 
 /** One call's parts, alive until its run is aborted. */
@@ -54,7 +56,11 @@ export class Call implements ReactiveController {
 
   constructor(host: CallHost) {
     this.#host = host;
-    this.#levels = new LevelMeter((agent, microphone) => host.showLevels(agent, microphone));
+    this.#levels = new LevelMeter((agent, microphone) => {
+      // Through the CSSOM: no re-render 30 times a second.
+      host.visualizer?.style.setProperty('--agent-level', agent.toFixed(3));
+      host.visualizer?.style.setProperty('--mic-level', microphone.toFixed(3));
+    });
     host.addController(this);
   }
 
@@ -67,7 +73,7 @@ export class Call implements ReactiveController {
     const state = this.#host.call;
     if (this.#run) return;
     this.muted = options.muted;
-    state.begin();
+    state.begin({ resuming: options.resumeTicket !== undefined });
     const config = configError(this.#host);
     if (config) {
       void options.audioContext?.close().catch(() => undefined);
@@ -76,7 +82,7 @@ export class Call implements ReactiveController {
     }
     const abort = new AbortController();
     const { signal } = abort;
-    const room = createRoom(options.audioContext);
+    const room = createRoom(options.audioContext, { persist: this.#host.persist });
     const run: Run = {
       abort,
       room,
@@ -124,17 +130,11 @@ export class Call implements ReactiveController {
     this.#listen(room, signal);
 
     try {
-      const details = await fetchConnectionDetails({
-        tokenUrl: this.#host.tokenUrl,
-        agentName: this.#host.agentName || undefined,
-        participantName: this.#host.participantName || undefined,
-        credentials: this.#host.tokenCredentials,
-        headers: this.#host.tokenHeaders,
-        signal,
-      });
+      const details = await requestConnectionDetails(this.#host, options.resumeTicket, signal);
       if (signal.aborted) return;
       await joinRoom(room, details, { muted: options.muted });
       if (signal.aborted) return;
+      if (details.resumeTicket) this.#host.persistence.keep(details.resumeTicket);
       if (!options.muted) this.#watchMicrophone(room);
       await room.startAudio().catch(() => undefined);
       this.#host.dispatchEvent(new VoiceAgentConnectedEvent({}));
@@ -190,6 +190,10 @@ export class Call implements ReactiveController {
         if (participant.kind !== ParticipantKind.AGENT) return;
         this.#host.audioContainer?.append(track.attach());
         this.#levels.watchAgent(track as RemoteAudioTrack);
+      })
+      // A full rejoin subscribes again: the old element goes.
+      .on(RoomEvent.TrackUnsubscribed, (track) => {
+        for (const element of track.detach()) element.remove();
       })
       .on(RoomEvent.Reconnecting, lost)
       .on(RoomEvent.SignalReconnecting, lost)

@@ -2,15 +2,27 @@ import { Room } from 'livekit-client';
 import type { ConnectionDetails } from '../token/token.js';
 import { connectionError, microphoneError } from './call-errors.js';
 
-/** Reconnect delays; after ~15 s of trying the call fails with `connection_lost` and a retry button. */
-const RECONNECT_DELAYS_MS = [0, 300, 1200, 2700, 4800, 6000];
+/** Delays between livekit-client's reconnect attempts (resume first, then a full rejoin). */
+const RECONNECT_DELAYS_MS = [0, 300, 1200, 2700, 4800, 3000];
+/**
+ * How long the call keeps trying after its connection dropped: as long as the agent waits
+ * for the visitor (its default grace period), so a network gone for up to ~20 s comes back to
+ * the same conversation. Then the call fails with `connection_lost` and a retry button.
+ */
+export const RECONNECT_WINDOW_MS = 30_000;
 
 /**
  * The call's LiveKit room, not connected yet (handlers are registered on it first).
  * @param audioContext created in the visitor's click, so playback is unlocked (iOS Safari).
+ * @param options.persist the call outlives the page: leaving it is a dropped connection the
+ *   agent waits for, not a hang-up (livekit-client otherwise leaves the room on `pagehide`).
  */
-export function createRoom(audioContext: AudioContext | undefined): Room {
+export function createRoom(
+  audioContext: AudioContext | undefined,
+  options: { persist: boolean },
+): Room {
   return new Room({
+    disconnectOnPageLeave: !options.persist,
     audioCaptureDefaults: {
       echoCancellation: true,
       noiseSuppression: true,
@@ -22,7 +34,10 @@ export function createRoom(audioContext: AudioContext | undefined): Room {
     // defaults, not from setMicrophoneEnabled's publish options.
     publishDefaults: { preConnectBuffer: true },
     reconnectPolicy: {
-      nextRetryDelayInMs: ({ retryCount }) => RECONNECT_DELAYS_MS[retryCount] ?? null,
+      nextRetryDelayInMs: ({ retryCount, elapsedMs }) =>
+        elapsedMs >= RECONNECT_WINDOW_MS
+          ? null
+          : (RECONNECT_DELAYS_MS[retryCount] ?? RECONNECT_DELAYS_MS.at(-1) ?? null),
     },
   });
 }

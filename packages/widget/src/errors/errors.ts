@@ -32,15 +32,18 @@ export class VoiceAgentError extends Error {
   readonly code: VoiceAgentErrorCode;
   /** Seconds the token service asked to wait (HTTP 429 `Retry-After`), when it said so. */
   readonly retryAfterSeconds: number | undefined;
+  /** The token service's own error code (e.g. `ticket_used`), when it answered one. */
+  readonly serviceCode: string | undefined;
 
   constructor(
     code: VoiceAgentErrorCode,
     message: string,
-    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+    options: { cause?: unknown; retryAfterSeconds?: number; serviceCode?: string } = {},
   ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.serviceCode = options.serviceCode;
   }
 }
 

@@ -17,6 +17,8 @@ export const de: Messages = {
   agent: 'Assistent',
   reconnecting: 'Verbindung verloren, neuer Versuch…',
   agentLeft: 'Der Assistent hat den Anruf verlassen.',
+  continue: 'Gespräch fortsetzen',
+  startedAfresh: 'Das frühere Gespräch konnte nicht fortgesetzt werden; dies ist ein neues.',
   states: {
     idle: 'Bereit, wenn Sie es sind',
     connecting: 'Verbinde…',

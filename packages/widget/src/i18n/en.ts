@@ -17,6 +17,8 @@ export const en: Messages = {
   agent: 'Assistant',
   reconnecting: 'Connection lost, reconnecting…',
   agentLeft: 'The assistant left the call.',
+  continue: 'Continue the conversation',
+  startedAfresh: 'Your earlier conversation could not be continued, so this is a new one.',
   states: {
     idle: 'Ready when you are',
     connecting: 'Connecting…',

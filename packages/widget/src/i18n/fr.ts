@@ -17,6 +17,8 @@ export const fr: Messages = {
   agent: 'Assistant',
   reconnecting: 'Connexion perdue, reconnexion…',
   agentLeft: "L'assistant a quitté l'appel.",
+  continue: 'Reprendre la conversation',
+  startedAfresh: 'La conversation précédente n’a pas pu reprendre : celle-ci est nouvelle.',
   states: {
     idle: 'Prêt quand vous l’êtes',
     connecting: 'Connexion…',

@@ -19,6 +19,10 @@ export interface Messages {
   agent: string;
   reconnecting: string;
   agentLeft: string;
+  /** The start button when an earlier page's call can be continued (`persist`). */
+  continue: string;
+  /** Shown when an earlier page's call could not be continued and a new one started. */
+  startedAfresh: string;
   states: Record<VoiceAgentState, string>;
   errors: Record<VoiceAgentErrorCode, string>;
 }

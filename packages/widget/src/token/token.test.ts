@@ -2,7 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VoiceAgentError } from '../errors/errors.js';
-import { fetchConnectionDetails, parseRetryAfter, tokenRequestBody } from './token.js';
+import {
+  fetchConnectionDetails,
+  parseRetryAfter,
+  swapResumeTicket,
+  tokenRequestBody,
+} from './token.js';
 
 // A real HTTP server on loopback answering like a token service would, path by path.
 let server: Server;
@@ -28,6 +33,17 @@ beforeAll(async () => {
       switch (request.url) {
         case '/ok':
           return json(200, { server_url: 'ws://127.0.0.1:7880', participant_token: 'jwt' });
+        case '/svc/token':
+          return json(200, {
+            server_url: 'ws://127.0.0.1:7880',
+            participant_token: 'jwt',
+            resume_ticket: 't1',
+            resume_ticket_ttl_seconds: 300,
+          });
+        case '/svc/ticket':
+          return raw.includes('"t1"')
+            ? json(200, { resume_ticket: 't2', resume_ticket_ttl_seconds: 300 })
+            : json(409, { error: { code: 'ticket_used', message: 'used' } });
         case '/forbidden':
           return json(403, { error: { code: 'origin_not_allowed', message: 'nope' } });
         case '/limited':
@@ -114,6 +130,27 @@ describe('token fetch', () => {
     const reason = new Error('call ended');
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
+  });
+
+  it('sends a resume ticket, reads the next one, and swaps it at the sibling ticket route', async () => {
+    const details = await fetchConnectionDetails({
+      tokenUrl: `${base}/svc/token`,
+      resumeTicket: 't0',
+    });
+    expect(requests.at(-1)?.body).toEqual({ resume_ticket: 't0' });
+    expect(details.resumeTicket).toEqual({ ticket: 't1', ttlSeconds: 300 });
+    const tokenUrl = `${base}/svc/token`;
+    expect(await swapResumeTicket({ tokenUrl, ticket: 't1' })).toEqual({
+      ticket: 't2',
+      ttlSeconds: 300,
+    });
+    expect(requests.at(-1)).toMatchObject({ path: '/svc/ticket', body: { resume_ticket: 't1' } });
+    expect(await swapResumeTicket({ tokenUrl, ticket: 't1-again' })).toBeUndefined();
+    expect(await swapResumeTicket({ tokenUrl: `${base}/ok`, ticket: 't1' })).toBeUndefined();
+  });
+
+  it("keeps the service's own code of a refusal", async () => {
+    expect((await failure('/forbidden')).serviceCode).toBe('origin_not_allowed');
   });
 
   it('sends an empty object when there is no agent name', () => {

@@ -24,6 +24,8 @@ export interface TokenRequestOptions {
   credentials?: TokenCredentials | undefined;
   /** Headers added to the request (`Content-Type` stays `application/json`). */
   headers?: TokenHeaders | undefined;
+  /** Rejoin the room of an earlier page of this call (`persist`) with this resume ticket. */
+  resumeTicket?: string | undefined;
   /** Gives up after this long (default 10 s) with `token_unreachable`. */
   timeoutMs?: number;
   /** Cancels the request (the call was ended); the promise then rejects with the abort reason. */
@@ -32,10 +34,19 @@ export interface TokenRequestOptions {
   fetch?: typeof fetch;
 }
 
+/** A resume ticket as the token service answered it. */
+export interface ResumeTicket {
+  ticket: string;
+  /** Seconds it stays valid from when it was answered. */
+  ttlSeconds: number;
+}
+
 /** A token service's answer: where to connect and with which token. */
 export interface ConnectionDetails {
   serverUrl: string;
   participantToken: string;
+  /** Present when the service issues resume tickets (`@voice-agent/server` does by default). */
+  resumeTicket?: ResumeTicket;
 }
 
 /**
@@ -46,6 +57,7 @@ export function tokenRequestBody(options: TokenRequestOptions): Record<string, u
   const body: Record<string, unknown> = {};
   if (options.agentName) body.room_config = { agents: [{ agent_name: options.agentName }] };
   if (options.participantName) body.participant_name = options.participantName;
+  if (options.resumeTicket) body.resume_ticket = options.resumeTicket;
   return body;
 }
 
@@ -126,10 +138,18 @@ export async function fetchConnectionDetails(
     throw new VoiceAgentError(
       codeForStatus(response.status),
       `The voice service answered ${response.status}${detail ? ` (${detail})` : ''}.`,
-      retryAfterSeconds === undefined ? {} : { retryAfterSeconds },
+      {
+        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+        ...(code === undefined ? {} : { serviceCode: code }),
+      },
     );
   }
-  let body: { server_url?: unknown; participant_token?: unknown };
+  let body: {
+    server_url?: unknown;
+    participant_token?: unknown;
+    resume_ticket?: unknown;
+    resume_ticket_ttl_seconds?: unknown;
+  };
   try {
     body = (await response.json()) as typeof body;
   } catch (cause) {
@@ -143,5 +163,52 @@ export async function fetchConnectionDetails(
       'The voice service answered without server_url and participant_token.',
     );
   }
-  return { serverUrl: body.server_url, participantToken: body.participant_token };
+  const details: ConnectionDetails = {
+    serverUrl: body.server_url,
+    participantToken: body.participant_token,
+  };
+  const resumeTicket = ticketOf(body);
+  if (resumeTicket) details.resumeTicket = resumeTicket;
+  return details;
+}
+
+function ticketOf(body: {
+  resume_ticket?: unknown;
+  resume_ticket_ttl_seconds?: unknown;
+}): ResumeTicket | undefined {
+  const { resume_ticket: ticket, resume_ticket_ttl_seconds: ttlSeconds } = body;
+  if (typeof ticket !== 'string' || typeof ttlSeconds !== 'number') return undefined;
+  return { ticket, ttlSeconds };
+}
+
+/**
+ * Swaps a resume ticket for a fresh one at the token service's `ticket` route, the sibling of
+ * its token URL (`/voice/token` → `/voice/ticket`), so a long call keeps a ticket that
+ * expires soon after the page leaves. Answers `undefined` when the service has no such route
+ * or refuses; the call goes on either way, it only stops being resumable.
+ */
+export async function swapResumeTicket(
+  options: Pick<
+    TokenRequestOptions,
+    'tokenUrl' | 'credentials' | 'headers' | 'signal' | 'fetch'
+  > & {
+    ticket: string;
+  },
+): Promise<ResumeTicket | undefined> {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  try {
+    const response = await doFetch(
+      new URL('ticket', new URL(options.tokenUrl, globalThis.location?.href)),
+      {
+        method: 'POST',
+        headers: await requestHeaders(options.headers),
+        body: JSON.stringify({ resume_ticket: options.ticket }),
+        credentials: options.credentials ?? 'same-origin',
+        signal: options.signal ?? AbortSignal.timeout(10_000),
+      },
+    );
+    return response.ok ? ticketOf(await response.json()) : undefined;
+  } catch {
+    return undefined;
+  }
 }

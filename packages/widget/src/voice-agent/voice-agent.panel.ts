@@ -1,8 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { VoiceAgentError } from '../errors/errors.js';
+import type { CallState } from '../call/call-state.js';
 import type { Messages } from '../i18n/i18n.js';
 import { isActive, type VoiceAgentState } from '../state/state.js';
-import type { TranscriptSegment } from '../transcript/transcript.js';
 
 /** What the panel shows; the element computes it on every render. */
 export interface PanelView {
@@ -12,11 +11,12 @@ export interface PanelView {
   hidden: boolean;
   closable: boolean;
   muted: boolean;
-  reconnecting: boolean;
-  error: VoiceAgentError | undefined;
-  agentLeft: boolean;
-  /** Undefined when captions are hidden. */
-  segments: readonly TranscriptSegment[] | undefined;
+  /** What the call reports: reconnecting, the error, why it ended, its captions. */
+  call: Pick<CallState, 'connectionLost' | 'error' | 'endedBy' | 'startedAfresh' | 'transcript'>;
+  /** Whether captions are shown. */
+  captions: boolean;
+  /** An earlier page's call can be continued: the start button says so. */
+  resumable: boolean;
   textInput: boolean;
   onStart(): void;
   onEnd(): void;
@@ -32,21 +32,21 @@ const closeIcon = html`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor
 
 function status(view: PanelView): string {
   const { messages, state } = view;
-  if (view.reconnecting) return messages.reconnecting;
-  if (state === 'ended' && view.agentLeft) return messages.agentLeft;
+  if (view.call.connectionLost) return messages.reconnecting;
+  if (state === 'ended' && view.call.endedBy === 'agent_left') return messages.agentLeft;
   return messages.states[state];
 }
 
 function errorText(view: PanelView): string {
-  const { error, messages } = view;
-  return error ? messages.errors[error.code] : '';
+  const { call, messages } = view;
+  return call.error ? messages.errors[call.error.code] : '';
 }
 
 function captions(view: PanelView): TemplateResult | typeof nothing {
-  if (!view.segments) return nothing;
+  if (!view.captions) return nothing;
   const { messages } = view;
   return html`<div part="transcript" role="log" aria-live="polite" aria-label=${messages.transcript}>
-    ${view.segments.map(
+    ${view.call.transcript.segments.map(
       (segment) =>
         html`<p
           part="caption caption-${segment.role}"
@@ -100,7 +100,7 @@ function controls(view: PanelView): TemplateResult {
         @pointerenter=${view.onIntent}
         @focus=${view.onIntent}
       >
-        ${retry ? messages.retry : messages.start}
+        ${retry ? messages.retry : view.resumable ? messages.continue : messages.start}
       </button>
     </div>`;
   }
@@ -153,6 +153,7 @@ export function renderPanel(view: PanelView): TemplateResult {
     </div>
     <p part="status" role="status" aria-live="polite">${status(view)}</p>
     <p part="error" role="alert">${errorText(view)}</p>
+    ${view.call.startedAfresh ? html`<p part="notice" role="status">${messages.startedAfresh}</p>` : nothing}
     ${captions(view)} ${textForm(view)} ${controls(view)}
   </section>`;
 }

@@ -3,6 +3,7 @@ import { property, query } from 'lit/decorators.js';
 import { CallLoader, type CallLoaderHost } from '../call/call-loader.js';
 import { CallState } from '../call/call-state.js';
 import { type MessageOverrides, messagesFor } from '../i18n/i18n.js';
+import { CallPersistence } from '../persist/call-persistence.js';
 import { isActive, type VoiceAgentState } from '../state/state.js';
 import type { TokenCredentials, TokenHeaders } from '../token/token.js';
 import { type ClientTool, PageToolRegistry } from '../tools/tools.js';
@@ -44,6 +45,7 @@ import { styles } from './voice-agent.styles.js';
  * @csspart visualizer - The level bars of the agent's voice and the microphone.
  * @csspart status - The status line (an `aria-live` region).
  * @csspart error - The error message (an alert).
+ * @csspart notice - Says that an earlier page's call could not be continued (`persist`).
  * @csspart retry-button - Starts again after an error.
  * @csspart transcript - The captions (an `aria-live` log).
  * @csspart caption - One caption; also `caption-user` or `caption-agent`.
@@ -83,9 +85,8 @@ export class VoiceAgentElement extends LitElement implements CallLoaderHost {
   /** The visitor's display name sent to the token service. Default: none. */
   @property({ attribute: 'participant-name', reflect: true }) participantName = '';
   /**
-   * Whether the token request carries the visitor's cookies (`fetch`'s `credentials`):
-   * `omit`, `same-origin` (default) or `include` (also to a token service on another origin,
-   * which must allow this page's origin with credentials).
+   * Cookies on the token request (`fetch`'s `credentials`): `omit`, `same-origin` (default) or
+   * `include` (also to a token service on another origin that allows it with credentials).
    */
   @property({ attribute: 'token-credentials', reflect: true })
   tokenCredentials: TokenCredentials = 'same-origin';
@@ -117,6 +118,12 @@ export class VoiceAgentElement extends LitElement implements CallLoaderHost {
    * new agent after the agent's worker was lost before failing with `agent_lost`.
    */
   @property({ attribute: 'agent-timeout', type: Number, reflect: true }) agentTimeout = 20_000;
+  /**
+   * Keep the call across reloads and same-origin navigation in this tab: the next page shows
+   * the captions and rejoins the conversation (or offers "Continue the conversation" when the
+   * browser wants a click before playing audio). Default `false`.
+   */
+  @property({ type: Boolean, reflect: true }) persist = false;
   /** Overrides of any text (see the README's i18n section). */
   @property({ attribute: false }) labels: MessageOverrides = {};
 
@@ -128,13 +135,15 @@ export class VoiceAgentElement extends LitElement implements CallLoaderHost {
 
   /** @internal Where the call puts the agent's `<audio>` element. */
   @query('.audio') readonly audioContainer!: HTMLElement | null;
-  @query('[part~="visualizer"]') private readonly visualizer!: HTMLElement | null;
-  /** @internal */
+  /** @internal Where the call shows the levels (without a re-render). */
+  @query('[part~="visualizer"]') readonly visualizer!: HTMLElement | null;
+  /** @internal The launcher and the panel, for the panel control. */
   @query('[part~="launcher"]') readonly launcher!: HTMLButtonElement | null;
-  /** @internal */
   @query('[part~="panel"]') readonly panel!: HTMLElement | null;
   @query('[part~="base"]') private readonly base!: HTMLElement | null;
 
+  /** @internal Keeps the call across pages (`persist`). */
+  readonly persistence = new CallPersistence(this);
   readonly #calls = new CallLoader(this);
   readonly #panel = new PanelControl(this);
 
@@ -188,12 +197,6 @@ export class VoiceAgentElement extends LitElement implements CallLoaderHost {
     return this.#calls.load().then(() => undefined);
   }
 
-  /** @internal Shows the agent's and microphone's levels without a re-render. */
-  showLevels(agent: number, microphone: number): void {
-    this.visualizer?.style.setProperty('--agent-level', agent.toFixed(3));
-    this.visualizer?.style.setProperty('--mic-level', microphone.toFixed(3));
-  }
-
   /** Loads ahead on intent; a failure is reported by the start() that needs the code. */
   #preload = () => void this.#calls.load().catch(() => undefined);
 
@@ -207,7 +210,6 @@ export class VoiceAgentElement extends LitElement implements CallLoaderHost {
     const messages = messagesFor(this, this.labels);
     const inline = this.position === 'inline';
     const label = this.label || messages.launcher;
-    const { call } = this;
     return html`<div
       part="base"
       class=${inline ? 'inline' : `floating ${this.position}`}
@@ -231,10 +233,9 @@ export class VoiceAgentElement extends LitElement implements CallLoaderHost {
         hidden: !inline && !this.open,
         closable: !inline,
         muted: this.muted,
-        reconnecting: call.connectionLost,
-        error: call.error,
-        agentLeft: call.endedBy === 'agent_left',
-        segments: this.transcript ? call.transcript.segments : undefined,
+        call: this.call,
+        captions: this.transcript,
+        resumable: this.persistence.resumable,
         textInput: this.textInput,
         onStart: () => void this.start(),
         onEnd: () => void this.end(),

@@ -1,0 +1,205 @@
+import { makeToneWav, waitFor } from '@voice-agent/testing';
+// Types only: the element's methods on `document.querySelector('voice-agent')`.
+import type {} from '@voice-agent/widget';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { contextDeliveries, startCall, typedTurn } from './disruption-observer.js';
+import { type OfflineStack, startOfflineStack } from './offline-stack.js';
+import { stateSequence } from './page-recorder.js';
+
+// `persist` in a real browser: the playground's pages (both carry `persist`), the real token
+// service issuing resume tickets, the dev server, the real agent worker and the Gemini Live
+// stand-in, which answers "who am I?" from the context its connection holds. A reload and a
+// navigation are real page loads in Chromium. The visitor types (a silent microphone).
+
+const GREETING = 'I am Ada, the concierge of Hotel Example.';
+/** Where the widget keeps the call: `voice-agent:call:<id>@<token URL>`. */
+const MEMORY_KEY = /^voice-agent:call:/;
+
+let stack: OfflineStack;
+let page: Page;
+let widget: Locator;
+
+const devServer = () => stack.devServer();
+const standIn = () => stack.standIn();
+
+async function loaded(url?: string): Promise<void> {
+  if (url) await page.goto(url);
+  else await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+}
+
+async function reachesState(state: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(async () => ((await stateSequence(page)).includes(state) ? true : undefined), {
+    what: `the widget in state ${state}`,
+    timeoutMs,
+  });
+}
+
+/** The captions the panel shows, as the visitor reads them. */
+const shownCaptions = () => widget.locator('[part~="caption"]').allTextContents();
+
+/** The room the visitor's identity is in, and that identity. */
+function visitorRoom(): { room: string; identity: string } {
+  const rooms = devServer()
+    .rooms()
+    .filter((room) => room.participants.some((identity) => identity.startsWith('visitor-')));
+  expect(rooms).toHaveLength(1);
+  const [room] = rooms as [{ name: string; participants: string[] }];
+  return {
+    room: room.name,
+    identity: room.participants.find((p) => p.startsWith('visitor-')) as string,
+  };
+}
+
+const savedCall = () =>
+  page.evaluate((pattern) => {
+    const key = Object.keys(sessionStorage).find((k) => new RegExp(pattern).test(k));
+    return key ? { key, value: sessionStorage.getItem(key) as string } : undefined;
+  }, MEMORY_KEY.source);
+
+beforeAll(async () => {
+  stack = await startOfflineStack(await makeToneWav({ amplitude: 0, durationMs: 1_000 }));
+  page = stack.page;
+  widget = page.locator('voice-agent');
+});
+
+// A failure's cause is rarely in its message: print what the widget, the rooms and the model
+// went through, and what the stack logged meanwhile.
+beforeEach(({ onTestFailed }) => {
+  const from = stack.logs.length;
+  onTestFailed(async () => {
+    console.error(
+      [
+        `widget states on this page: ${(await stateSequence(page)).join(' → ')}`,
+        `rooms: ${JSON.stringify(devServer().rooms())}`,
+        `jobs: ${JSON.stringify(devServer().jobs())}`,
+        `connections: ${JSON.stringify(standIn().connections.map(({ context, ...c }) => c))}`,
+        'stack logs:',
+        ...stack.logs.slice(from),
+      ].join('\n'),
+    );
+  });
+});
+
+afterAll(() => stack?.close());
+
+describe('persist: the call survives reloads and navigation (offline demo mode)', () => {
+  let first: { room: string; identity: string };
+  let job: string | undefined;
+  let ticketBeforeNavigation: { key: string; value: string } | undefined;
+
+  it('keeps the room, the agent, the context and the captions across a reload', async () => {
+    await startCall(page, GREETING);
+    await typedTurn(page, 'My name is Grace', 'Nice to meet you');
+    first = visitorRoom();
+    job = devServer().jobs()[0]?.id;
+    expect(await savedCall()).toBeDefined();
+
+    await loaded();
+    // The captions are there at once, before the call is back.
+    expect((await shownCaptions()).some((text) => text.includes('Nice to meet you'))).toBe(true);
+    await reachesState('listening');
+    expect(visitorRoom()).toEqual(first);
+    expect(
+      devServer()
+        .jobs()
+        .map((j) => j.id),
+    ).toEqual([job]);
+    await typedTurn(page, 'Who am I?', 'Your name is Grace');
+    // The page's tools, declared again, may move the agent to a new Gemini connection: each
+    // got the conversation exactly once.
+    expect(contextDeliveries(standIn(), 0).filter((d) => d.delivery !== 'once')).toEqual([]);
+    expect((await shownCaptions()).some((text) => text.includes(GREETING))).toBe(true);
+  });
+
+  it('keeps it across a navigation to another page of the site', async () => {
+    ticketBeforeNavigation = await savedCall();
+    await loaded(new URL('/rooms.html', stack.playground.url).href);
+    expect((await shownCaptions()).some((text) => text.includes('Your name is Grace'))).toBe(true);
+    await reachesState('listening');
+    expect(visitorRoom()).toEqual(first);
+    expect(
+      devServer()
+        .jobs()
+        .map((j) => j.id),
+    ).toEqual([job]);
+    await typedTurn(page, 'Who am I?', 'Your name is Grace');
+    expect(contextDeliveries(standIn(), 0).filter((d) => d.delivery !== 'once')).toEqual([]);
+    expect(await widget.locator('[part~="notice"]').count()).toBe(0);
+  });
+
+  it('refuses a replayed ticket: the widget starts a new call with a notice', async () => {
+    // The ticket the last page load already used, put back as a copied tab would have it.
+    const { key, value } = ticketBeforeNavigation as { key: string; value: string };
+    await page.evaluate(([k, v]) => sessionStorage.setItem(k as string, v as string), [key, value]);
+    await loaded();
+    await reachesState('listening');
+    await widget.locator('[part~="notice"]').waitFor();
+    expect(await shownCaptions()).not.toContainEqual(expect.stringContaining('Grace'));
+    const fresh = visitorRoomOtherThan(first.room);
+    expect(fresh.identity).not.toBe(first.identity);
+  });
+
+  it('refuses a forged ticket the same way', async () => {
+    const saved = await savedCall();
+    expect(saved).toBeDefined();
+    const { key, value } = saved as { key: string; value: string };
+    const forged = { ...JSON.parse(value), ticket: 'eyJhbGciOiJIUzI1NiJ9.e30.forged' };
+    await page.evaluate(
+      ([k, v]) => sessionStorage.setItem(k as string, v as string),
+      [key, JSON.stringify(forged)],
+    );
+    const roomsBefore = devServer()
+      .rooms()
+      .map((room) => room.name);
+    await loaded();
+    await reachesState('listening');
+    await widget.locator('[part~="notice"]').waitFor();
+    // A new room: the forged ticket entered none of the earlier ones.
+    visitorRoomOtherThan(...roomsBefore);
+  });
+
+  it('without persist, a reload ends the call as before', async () => {
+    await page.evaluate(() => document.querySelector('voice-agent')?.end());
+    // The home page has the controls; the call ended, so nothing is resumed there.
+    await loaded(stack.playground.url);
+    await page.locator('input[name="persist"]').uncheck();
+    const roomsBefore = devServer()
+      .rooms()
+      .map((r) => r.name);
+    await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
+    await reachesState('listening');
+    const { room } = visitorRoomOtherThan(...roomsBefore);
+    await loaded();
+    expect(await shownCaptions()).toEqual([]);
+    expect(await savedCall()).toBeUndefined();
+    await waitFor(
+      () =>
+        devServer()
+          .jobs()
+          .some((j) => j.room === room)
+          ? undefined
+          : true,
+      { what: "the call's agent to leave", timeoutMs: 20_000 },
+    );
+    expect(await stateSequence(page)).toEqual([]);
+  });
+});
+
+/** The room a visitor is in now that is none of `rooms` (older rooms may still linger). */
+function visitorRoomOtherThan(...rooms: string[]): { room: string; identity: string } {
+  const found = devServer()
+    .rooms()
+    .filter(
+      (room) =>
+        !rooms.includes(room.name) &&
+        room.participants.some((identity) => identity.startsWith('visitor-')),
+    );
+  expect(found).toHaveLength(1);
+  const [room] = found as [{ name: string; participants: string[] }];
+  return {
+    room: room.name,
+    identity: room.participants.find((p) => p.startsWith('visitor-')) as string,
+  };
+}
