@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { ParticipantKind, Room } from '@livekit/rtc-node';
 import { waitFor } from '@voice-agent/testing';
 import { AccessToken } from 'livekit-server-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
   type CliWorker,
