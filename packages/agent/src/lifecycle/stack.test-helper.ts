@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type RemoteParticipant, Room, RoomEvent } from '@livekit/rtc-node';
-import { type DevServer, startDevServer } from '@voice-agent/devserver';
+import { type DevServer, type DevServerOptions, startDevServer } from '@voice-agent/devserver';
 import { waitFor } from '@voice-agent/testing';
 import { AccessToken, RoomAgentDispatch, RoomConfiguration } from 'livekit-server-sdk';
 import { expect } from 'vitest';
@@ -23,8 +23,11 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(standInOptions: StandInOptions = {}): Promise<Stack> {
-  const server = await startDevServer({ port: 0 });
+export async function startStack(
+  standInOptions: StandInOptions = {},
+  serverOptions: Omit<DevServerOptions, 'port'> = {},
+): Promise<Stack> {
+  const server = await startDevServer({ port: 0, ...serverOptions });
   const standIn = await GeminiLiveStandIn.start(standInOptions);
   const config = join(await mkdtemp(join(tmpdir(), 'voice-agent-fleet-')), 'config.json');
   await writeFile(config, JSON.stringify({ instructions: 'You are a test agent.' }));
@@ -147,15 +150,20 @@ export function alive(pid: number): boolean {
   }
 }
 
+/** A token for `visitor-<roomName>` that dispatches `agentName` to `roomName`. */
+export function visitorToken(roomName: string, agentName: string): Promise<string> {
+  const token = new AccessToken(KEY, SECRET, { identity: `visitor-${roomName}` });
+  token.addGrant({ roomJoin: true, room: roomName, canPublish: true, canSubscribe: true });
+  token.roomConfig = new RoomConfiguration({ agents: [new RoomAgentDispatch({ agentName })] });
+  return token.toJwt();
+}
+
 /** A visitor (rtc-node) whose token dispatches `agentName` to `roomName`. */
 export async function visitor(
   stack: Stack,
   roomName: string,
   agentName: string,
 ): Promise<{ room: Room; listening: Promise<RemoteParticipant> }> {
-  const token = new AccessToken(KEY, SECRET, { identity: `visitor-${roomName}` });
-  token.addGrant({ roomJoin: true, room: roomName, canPublish: true, canSubscribe: true });
-  token.roomConfig = new RoomConfiguration({ agents: [new RoomAgentDispatch({ agentName })] });
   const room = new Room();
   const listening = new Promise<RemoteParticipant>((resolve) =>
     room.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
@@ -164,7 +172,7 @@ export async function visitor(
       }
     }),
   );
-  await room.connect(stack.server.url, await token.toJwt());
+  await room.connect(stack.server.url, await visitorToken(roomName, agentName));
   return { room, listening };
 }
 

@@ -1,0 +1,93 @@
+import { writeFile } from 'node:fs/promises';
+import { ParticipantKind, Room } from '@livekit/rtc-node';
+import { waitFor } from '@voice-agent/testing';
+import { AccessToken } from 'livekit-server-sdk';
+import { beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import {
+  type CliWorker,
+  type Stack,
+  spawnCliWorker,
+  startStack,
+  visitorToken,
+} from './stack.test-helper.js';
+
+// A real worker (CLI, job processes) with a 2 s grace period. The visitor is a raw signalling
+// client whose socket the test kills (a dropped network: no leave), and the dev server lets it
+// go at once; a bystander keeps the room open and watches the agent.
+
+const GRACE_SECONDS = 2;
+
+describe('the grace period for a visitor whose connection dropped', { timeout: 120_000 }, () => {
+  let stack: Stack;
+  let worker: CliWorker;
+
+  beforeAll(async () => {
+    stack = await startStack({}, { departureTimeoutSeconds: 0 });
+    await writeFile(
+      stack.config,
+      JSON.stringify({
+        instructions: 'You are a test agent.',
+        reconnectGraceSeconds: GRACE_SECONDS,
+      }),
+    );
+    worker = spawnCliWorker(stack, 'grace-agent');
+    await worker.registered;
+    return async () => {
+      worker.killGroup();
+      await stack.close();
+    };
+  });
+
+  /** The visitor joins (no WebRTC behind it); resolves once the server answered its join. */
+  async function rawVisitor(roomName: string): Promise<WebSocket> {
+    const token = await visitorToken(roomName, 'grace-agent');
+    const socket = new WebSocket(`${stack.server.url}/rtc?access_token=${token}&auto_subscribe=1`);
+    await new Promise((resolve, reject) => {
+      socket.once('message', resolve);
+      socket.once('error', reject);
+    });
+    return socket;
+  }
+
+  /** A second participant, so the room outlives the visitor; it watches the agent. */
+  async function bystander(roomName: string) {
+    const token = new AccessToken('devkey', 'secret', { identity: `bystander-${roomName}` });
+    token.addGrant({ roomJoin: true, room: roomName, canSubscribe: true });
+    const room = new Room();
+    await room.connect(stack.server.url, await token.toJwt());
+    const agent = await waitFor(
+      () =>
+        [...room.remoteParticipants.values()].find(
+          (p) => p.kind === ParticipantKind.AGENT && p.attributes['lk.agent.state'] === 'listening',
+        ),
+      { what: 'the agent listening', timeoutMs: 30_000 },
+    );
+    return { room, agent };
+  }
+
+  it('keeps the session for a visitor who comes back within the grace period', async () => {
+    const first = await rawVisitor('back');
+    const watch = await bystander('back');
+    try {
+      first.terminate();
+      await waitFor(
+        () =>
+          stack.server.rooms()[0]?.participants.some((p) => p === 'visitor-back')
+            ? undefined
+            : true,
+        { what: 'the visitor gone from the room' },
+      );
+      const again = await rawVisitor('back');
+      // Well past the grace period: the agent is still there, its session still listening.
+      await new Promise((resolve) => setTimeout(resolve, (GRACE_SECONDS + 2) * 1_000));
+      expect(
+        watch.room.remoteParticipants.get(watch.agent.identity)?.attributes['lk.agent.state'],
+      ).toBe('listening');
+      expect(stack.server.jobs().filter((job) => job.room === 'back')).toHaveLength(1);
+      again.close();
+    } finally {
+      await watch.room.disconnect();
+    }
+  });
+});
