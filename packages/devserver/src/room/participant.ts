@@ -19,6 +19,7 @@ import {
 } from '../rtc/peer.js';
 import { SubscriberPeer } from '../rtc/subscriber-peer.js';
 import { trace } from '../server/log.js';
+import { OfferTurns } from '../signal/offer-turns.js';
 import { newId } from './ids.js';
 
 /** What a signalling transport offers a participant: send one message, or close. */
@@ -77,6 +78,8 @@ export class Participant {
   readonly dataChannels = new Map<string, RTCDataChannel>();
   private readonly pendingData = new Map<string, Uint8Array[]>();
   readonly peer: ParticipantPeer;
+  /** Asks that make this client offer again, one at a time (see OfferTurns). */
+  readonly offerTurns = new OfferTurns(() => this.identity);
   /** Only in the two-connection mode (`/rtc`): the connection the server offers media on. */
   private subscriber: SubscriberPeer | undefined;
   metadata: string;
@@ -164,9 +167,18 @@ export class Participant {
       return;
     }
     this.peer.want(track);
-    this.send({
-      case: 'mediaSectionsRequirement',
-      value: new MediaSectionsRequirement({ numAudios: 1 }),
+    // The answer to an offer under way may give it a free receive section.
+    this.offerTurns.request({
+      ask: () => {
+        const numAudios = this.peer.waitingTracks;
+        if (numAudios === 0) return false;
+        this.send({
+          case: 'mediaSectionsRequirement',
+          value: new MediaSectionsRequirement({ numAudios }),
+        });
+        return true;
+      },
+      given: () => !this.peer.waits(track.trackSid),
     });
   }
 
@@ -193,6 +205,7 @@ export class Participant {
   }
 
   async closePeers(): Promise<void> {
+    this.offerTurns.close();
     await Promise.all([this.peer.close(), this.subscriber?.close()]);
   }
 

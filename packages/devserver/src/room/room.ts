@@ -1,13 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   type AddTrackRequest,
-  type AudioTrackFeature,
   DisconnectReason,
   LeaveRequest,
   LeaveRequest_Action,
   ParticipantInfo_State,
   ParticipantUpdate,
   Room as RoomInfo,
+  type TrackInfo,
   TrackPublishedResponse,
   TrackSubscribed,
   TrackUnpublishedResponse,
@@ -103,14 +103,22 @@ export class Room {
     const info = acceptedTrack(participant, request);
     if (!info) return;
     const track = new PublishedTrack(info, request.cid);
-    trace('%s publishes %s, audio features %j', participant.identity, info.sid, info.audioFeatures);
-    participant.tracks.set(info.sid, track);
-    participant.send({
-      case: 'trackPublished',
-      value: new TrackPublishedResponse({ cid: request.cid, track: info }),
+    // The client offers its new send section once it has the response.
+    participant.offerTurns.request({
+      ask: () => {
+        if (!this.participants.has(participant.sid)) return false;
+        trace('%s publishes %s %j', participant.identity, info.sid, info.audioFeatures);
+        participant.tracks.set(info.sid, track);
+        participant.send({
+          case: 'trackPublished',
+          value: new TrackPublishedResponse({ cid: request.cid, track: info }),
+        });
+        this.broadcast(participant);
+        for (const other of this.others(participant)) this.subscribe(other, participant, track);
+        return true;
+      },
+      given: () => track.attached || !participant.tracks.has(info.sid),
     });
-    this.broadcast(participant);
-    for (const other of this.others(participant)) this.subscribe(other, participant, track);
   }
 
   /** Matches a new send section to its AddTrackRequest by the msid track id (the cid). */
@@ -167,22 +175,11 @@ export class Room {
     }
   }
 
-  /** UpdateLocalAudioTrack: the publisher's audio features changed (e.g. noise suppression). */
-  setAudioFeatures(
-    participant: Participant,
-    trackSid: string,
-    features: AudioTrackFeature[],
-  ): void {
+  /** Mute or UpdateLocalAudioTrack: a published track's info changed; everyone is told. */
+  updateTrack(participant: Participant, trackSid: string, change: (info: TrackInfo) => void): void {
     const track = participant.tracks.get(trackSid);
     if (!track) return;
-    track.info.audioFeatures = features;
-    this.broadcast(participant);
-  }
-
-  setMuted(participant: Participant, trackSid: string, muted: boolean): void {
-    const track = participant.tracks.get(trackSid);
-    if (!track) return;
-    track.info.muted = muted;
+    change(track.info);
     this.broadcast(participant);
   }
 

@@ -128,6 +128,16 @@ export class ParticipantPeer {
     return downtrack;
   }
 
+  /** How many wanted remote tracks still wait for a receive section. */
+  get waitingTracks(): number {
+    return this.wanted.length;
+  }
+
+  /** Whether the remote track still waits for a receive section. */
+  waits(trackSid: string): boolean {
+    return this.wanted.some((track) => track.trackSid === trackSid);
+  }
+
   /** Whether the remote track is received or waiting for a receive section. */
   has(trackSid: string): boolean {
     return this.downtracks.has(trackSid) || this.wanted.some((t) => t.trackSid === trackSid);

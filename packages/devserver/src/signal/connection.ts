@@ -77,6 +77,8 @@ export class SignalConnection {
         pingTimeout: this.pingTimeoutS,
       }),
     });
+    const offer = this.settings.publisherOffer;
+    if (offer) this.participant.offerTurns.expectOffer();
     this.room.add(this.participant);
     this.expectWithinPingTimeout();
     this.socket.on('message', (data: Buffer, isBinary: boolean) => {
@@ -86,7 +88,8 @@ export class SignalConnection {
         request = isBinary
           ? SignalRequest.fromBinary(new Uint8Array(data))
           : SignalRequest.fromJsonString(data.toString('utf8'));
-      } catch {
+      } catch (error) {
+        trace('%s: unreadable request: %s', this.participant.identity, (error as Error).message);
         return;
       }
       this.handle(request).catch((error) => {
@@ -103,7 +106,6 @@ export class SignalConnection {
       clearTimeout(this.silenceTimer);
       void this.room.remove(this.participant, DisconnectReason.SIGNAL_CLOSE);
     });
-    const offer = this.settings.publisherOffer;
     if (offer) this.answer(offer).catch((error) => this.fail('answer', error));
   }
 
@@ -147,6 +149,7 @@ export class SignalConnection {
   }
 
   private async answer(offer: SessionDescription): Promise<void> {
+    this.participant.offerTurns.offerReceived();
     const answer = await this.participant.peer.answer(offer.sdp);
     this.send({
       case: 'answer',
@@ -157,6 +160,7 @@ export class SignalConnection {
         midToTrackId: answer.midToTrackId,
       }),
     });
+    this.participant.offerTurns.answered();
     this.room.connectDowntracks(this.participant, answer.added);
   }
 
@@ -185,10 +189,14 @@ export class SignalConnection {
         room.addTrack(participant, message.value);
         break;
       case 'mute':
-        room.setMuted(participant, message.value.sid, message.value.muted);
+        room.updateTrack(participant, message.value.sid, (info) => {
+          info.muted = message.value.muted;
+        });
         break;
       case 'updateAudioTrack':
-        room.setAudioFeatures(participant, message.value.trackSid, message.value.features);
+        room.updateTrack(participant, message.value.trackSid, (info) => {
+          info.audioFeatures = message.value.features;
+        });
         break;
       case 'updateMetadata':
         this.send({

@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type OfferAsk, OfferTurns } from './offer-turns.js';
+
+/** An ask that records that it was sent, and is given once `given.value` is true. */
+function recordedAsk(sent: string[], name: string, given = { value: true }): OfferAsk {
+  return {
+    ask: () => {
+      sent.push(name);
+      return true;
+    },
+    given: () => given.value,
+  };
+}
+
+describe('OfferTurns', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('asks for the next offer only once the expected one is answered', () => {
+    const turns = new OfferTurns(() => 'client');
+    const sent: string[] = [];
+    turns.expectOffer();
+    turns.request(recordedAsk(sent, 'sections'));
+    turns.request(recordedAsk(sent, 'published'));
+    expect(sent).toEqual([]);
+    turns.offerReceived();
+    turns.answered();
+    expect(sent).toEqual(['sections']);
+    turns.offerReceived();
+    turns.answered();
+    expect(sent).toEqual(['sections', 'published']);
+    turns.close();
+  });
+
+  it('asks nothing while an offer the client made on its own is being answered', () => {
+    const turns = new OfferTurns(() => 'client');
+    const sent: string[] = [];
+    turns.offerReceived();
+    turns.request(recordedAsk(sent, 'published'));
+    expect(sent).toEqual([]);
+    turns.answered();
+    expect(sent).toEqual(['published']);
+    turns.close();
+  });
+
+  it('keeps waiting when the answered offer did not bring what was asked for', () => {
+    const turns = new OfferTurns(() => 'client');
+    const sent: string[] = [];
+    const given = { value: false };
+    turns.request(recordedAsk(sent, 'published', given));
+    turns.request(recordedAsk(sent, 'sections'));
+    turns.offerReceived();
+    turns.answered();
+    expect(sent).toEqual(['published']);
+    given.value = true;
+    turns.offerReceived();
+    turns.answered();
+    expect(sent).toEqual(['published', 'sections']);
+    turns.close();
+  });
+
+  it('goes on to the next ask when one needs no offer after all', () => {
+    const turns = new OfferTurns(() => 'client');
+    const sent: string[] = [];
+    turns.request({ ask: () => false, given: () => true });
+    turns.request(recordedAsk(sent, 'published'));
+    expect(sent).toEqual(['published']);
+    turns.close();
+  });
+
+  it('stops waiting for an offer that never comes', () => {
+    vi.useFakeTimers();
+    const turns = new OfferTurns(() => 'client');
+    const sent: string[] = [];
+    turns.expectOffer();
+    turns.request(recordedAsk(sent, 'sections'));
+    vi.advanceTimersByTime(9_000);
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(2_000);
+    expect(sent).toEqual(['sections']);
+    turns.close();
+  });
+});

@@ -1,0 +1,86 @@
+import { trace } from '../server/log.js';
+
+/** Past this, an offer the server waits for is taken as not coming, so nothing waits forever. */
+const OFFER_WAIT_MS = 10_000;
+
+/** Something the server asks of a client that makes it offer again. */
+export interface OfferAsk {
+  /** Sends the request (a MediaSectionsRequirement, a TrackPublishedResponse); false if none was needed. */
+  ask(): boolean;
+  /** Whether the offers answered so far brought what was asked for. */
+  given(): boolean;
+}
+
+/**
+ * Makes the server ask a client for a new offer only when the client has no offer of its own
+ * under way: not while the server is answering one, and not while an offer it asked for has
+ * not come yet. The next ask waits.
+ *
+ * Why: @livekit/rtc-node 0.13.35 and 1.1.0 (rust-sdks livekit-ffi 0.12.73) deadlock their
+ * publisher transport when a negotiation is requested while their own offer awaits an answer
+ * (`PeerTransport::set_remote_description` re-enters its non-reentrant mutex; fixed upstream
+ * in rust-sdks #1252). The client's whole signalling loop then stops: the agent never applies
+ * its next answer or `trackSubscribed`, and its audio never reaches the room. rtc-node also
+ * offers on its own (each `registerRpcMethod` renegotiates), so an offer being answered
+ * counts as under way too.
+ */
+export class OfferTurns {
+  private answering = 0;
+  private pending: OfferAsk | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly waiting: OfferAsk[] = [];
+
+  constructor(private readonly who: () => string) {}
+
+  /** The client will offer without being asked (the offer embedded in its join request). */
+  expectOffer(): void {
+    this.await({ ask: () => true, given: () => true });
+  }
+
+  /** Runs `ask` now if the client has no offer under way, else once it has been answered. */
+  request(ask: OfferAsk): void {
+    this.waiting.push(ask);
+    this.next();
+  }
+
+  /** A client offer came in: nothing is asked of the client until it has been answered. */
+  offerReceived(): void {
+    this.answering += 1;
+  }
+
+  /** The server has sent its answer to a client offer. */
+  answered(): void {
+    this.answering = Math.max(0, this.answering - 1);
+    if (this.pending?.given()) this.settle();
+    this.next();
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.waiting.length = 0;
+  }
+
+  private next(): void {
+    while (this.answering === 0 && !this.pending) {
+      const ask = this.waiting.shift();
+      if (!ask) return;
+      if (ask.ask()) this.await(ask);
+    }
+  }
+
+  private await(ask: OfferAsk): void {
+    this.pending = ask;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      trace('%s: the offer asked for did not come in %d ms', this.who(), OFFER_WAIT_MS);
+      this.settle();
+      this.next();
+    }, OFFER_WAIT_MS);
+    this.timer.unref();
+  }
+
+  private settle(): void {
+    this.pending = undefined;
+    clearTimeout(this.timer);
+  }
+}
