@@ -49,6 +49,7 @@ export class ResilientRealtimeSession extends ToolTurnSession {
     this.#switch = new SwitchPlan(
       (reason) => this.#wake.signal({ reason }),
       options.freshHandleWaitMs,
+      () => this.#busy(),
     );
     void this.#run();
   }
@@ -239,11 +240,16 @@ export class ResilientRealtimeSession extends ToolTurnSession {
   /** A planned switch waits for a quiet moment: no answer, tool call or reply request open. */
   #checkSwitch(): void {
     if (!this.#switch.planned || this.#closed || this.#detached) return;
-    const busy =
-      (this.currentGeneration && !this.currentGeneration._done) ||
+    if (!this.#busy()) this.#switch.quiet(this.#replay.stale);
+  }
+
+  /** An answer, tool call or reply request is open. */
+  #busy(): boolean {
+    return (
+      (this.currentGeneration !== undefined && !this.currentGeneration._done) ||
       this.generationPendingTurnComplete !== undefined ||
       this.pendingToolCallIds.size > 0 ||
-      (this.pendingGenerationFut !== undefined && !this.pendingGenerationFut.done);
-    if (!busy) this.#switch.quiet(this.#replay.stale);
+      (this.pendingGenerationFut !== undefined && !this.pendingGenerationFut.done)
+    );
   }
 }
