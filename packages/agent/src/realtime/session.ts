@@ -1,6 +1,7 @@
 import type { LiveServerMessage } from '@google/genai';
 import { log } from '@livekit/agents';
 import type { realtime } from '@livekit/agents-plugin-google';
+import { AnswerWatch } from './answer-watch.js';
 import { Attempts } from './attempts.js';
 import '../framework/interrupted-tool-calls.js';
 import { type ClientEvent, FrameworkShapeError } from '../framework/google-plugin.js';
@@ -35,8 +36,7 @@ export class ResilientRealtimeSession extends ToolTurnSession {
   #configVersion = 0;
   #closed = false;
   readonly #attempts: Attempts;
-  /** Armed by a request that Gemini must answer; any server message disarms it. */
-  #answerWatch: NodeJS.Timeout | undefined;
+  readonly #answerWatch: AnswerWatch;
   /** The current connection is being replaced: nothing more goes to it or comes from it. */
   #detached = false;
   /** Waiting for a current connection with no switch planned. */
@@ -46,6 +46,7 @@ export class ResilientRealtimeSession extends ToolTurnSession {
     super(model, options);
     this.#options = options;
     this.#attempts = new Attempts(options, (error) => this.emitError(error, false));
+    this.#answerWatch = new AnswerWatch(options.answerTimeoutMs);
     this.#switch = new SwitchPlan(
       (reason) => this.#wake.signal({ reason }),
       options.freshHandleWaitMs,
@@ -97,7 +98,7 @@ export class ResilientRealtimeSession extends ToolTurnSession {
 
   override async close(): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#answerWatch);
+    this.#answerWatch.disarm();
     this.#wake.signal({ reason: 'closed' });
     this.#switch.clear();
     for (const resolve of this.#settledWaiters.splice(0)) resolve();
@@ -128,8 +129,7 @@ export class ResilientRealtimeSession extends ToolTurnSession {
         connection.close();
         return;
       }
-      clearTimeout(this.#answerWatch);
-      this.#answerWatch = undefined;
+      this.#answerWatch.disarm();
       await this.#adopt(connection, resume !== undefined, configVersion);
       const wake = await this.#wake.wait();
       this.#detached = true;
@@ -201,8 +201,7 @@ export class ResilientRealtimeSession extends ToolTurnSession {
 
   #onMessage(connection: GeminiConnection, message: LiveServerMessage): void {
     if (connection !== this.#current || this.#detached) return;
-    clearTimeout(this.#answerWatch);
-    this.#answerWatch = undefined;
+    this.#answerWatch.disarm();
     this.#replay.received(message);
     void this.onReceiveMessage(connection.session, message).then(() => {
       if (this.holdingToolTurn && !message.toolCall) this.quietToolTurn();
@@ -222,19 +221,14 @@ export class ResilientRealtimeSession extends ToolTurnSession {
     }
   }
 
-  /**
-   * A connection that takes a reply request or a tool result and then says nothing at all is
-   * dead even if its socket still answers pings: replace it (what it was sent is replayed).
-   */
+  /** A silent connection is replaced (what it was sent is replayed). */
   #watchForAnswer(connection: GeminiConnection): void {
-    if (this.#answerWatch) return;
-    this.#answerWatch = setTimeout(() => {
-      this.#answerWatch = undefined;
+    this.#answerWatch.arm(() => {
       if (connection !== this.#current || this.#detached) return;
       const close = { code: 1006, reason: `no answer within ${this.#options.answerTimeoutMs} ms` };
       this.#wake.signal({ reason: 'lost', close });
       connection.close();
-    }, this.#options.answerTimeoutMs);
+    });
   }
 
   /** A planned switch waits for a quiet moment: no answer, tool call or reply request open. */

@@ -3,11 +3,9 @@ import {
   JoinResponse,
   LeaveRequest,
   LeaveRequest_Action,
-  Pong,
   SessionDescription,
   SignalRequest,
   SignalResponse,
-  SignalTarget,
 } from '@livekit/protocol';
 import type { WebSocket } from 'ws';
 import type { ParticipantGrant } from '../auth/token.js';
@@ -15,7 +13,7 @@ import { Participant, type SignalSink } from '../room/participant.js';
 import type { Room } from '../room/room.js';
 import { trace } from '../server/log.js';
 import type { JoinSettings } from './join-request.js';
-import { updateOwnMetadata } from './metadata.js';
+import { handleRequest, type SignalClient } from './requests.js';
 import { keepForResume, resumeResponses } from './resume.js';
 import { serverInfo } from './server-info.js';
 
@@ -30,7 +28,7 @@ const PING_INTERVAL_S = 5;
  * dropped socket leaves the participant in the room for the departure timeout, so that the
  * client can resume (`reconnect=1`) with its peer connections and tracks.
  */
-export class SignalConnection {
+export class SignalConnection implements SignalClient {
   readonly participant: Participant;
   private closed = false;
   private readonly sink: SignalSink;
@@ -45,7 +43,7 @@ export class SignalConnection {
    */
   constructor(
     private readonly socket: WebSocket,
-    private readonly room: Room,
+    readonly room: Room,
     grant: ParticipantGrant,
     private readonly settings: JoinSettings,
     private readonly timeouts: { pingS?: number; departureS?: number } = {},
@@ -115,7 +113,7 @@ export class SignalConnection {
         trace('%s: unreadable request: %s', this.participant.identity, (error as Error).message);
         return;
       }
-      this.handle(request).catch((error) => {
+      handleRequest(this, request).catch((error) => {
         if (request.message.case === 'offer' || request.message.case === 'answer') {
           this.fail(request.message.case, error);
         } else trace('%s failed: %O', request.message.case, error);
@@ -145,7 +143,7 @@ export class SignalConnection {
     this.silenceTimer.unref();
   }
 
-  private send(message: SignalResponse['message']): void {
+  send(message: SignalResponse['message']): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
     trace('%s <- %s', this.participant.identity, message.case);
     this.socket.send(new SignalResponse({ message }).toBinary());
@@ -169,13 +167,13 @@ export class SignalConnection {
     this.close();
   }
 
-  private close(): void {
+  close(): void {
     if (this.closed) return;
     this.closed = true;
     this.socket.close(1000, 'disconnected');
   }
 
-  private async answer(offer: SessionDescription): Promise<void> {
+  async answer(offer: SessionDescription): Promise<void> {
     this.participant.offerTurns.offerReceived();
     const answer = await this.participant.peer.answer(offer.sdp);
     this.send({
@@ -189,69 +187,5 @@ export class SignalConnection {
     });
     this.participant.offerTurns.answered();
     this.room.connectDowntracks(this.participant, answer.added);
-  }
-
-  private async handle({ message }: SignalRequest): Promise<void> {
-    const { participant, room } = this;
-    trace('%s -> %s', participant.identity, message.case);
-    switch (message.case) {
-      case 'offer':
-        await this.answer(message.value);
-        break;
-      case 'answer':
-        if (participant.dualPeerConnection) {
-          await participant.subscriberPeer().answer(message.value.sdp, message.value.id);
-        }
-        break;
-      case 'trickle': {
-        const candidate = JSON.parse(message.value.candidateInit);
-        if (message.value.target === SignalTarget.SUBSCRIBER && participant.dualPeerConnection) {
-          await participant.subscriberPeer().addCandidate(candidate);
-        } else {
-          await participant.peer.addCandidate(candidate);
-        }
-        break;
-      }
-      case 'addTrack':
-        room.addTrack(participant, message.value);
-        break;
-      case 'mute':
-        room.updateTrack(participant, message.value.sid, (info) => {
-          info.muted = message.value.muted;
-        });
-        break;
-      case 'updateAudioTrack':
-        room.updateTrack(participant, message.value.trackSid, (info) => {
-          info.audioFeatures = message.value.features;
-        });
-        break;
-      case 'updateMetadata':
-        this.send({
-          case: 'requestResponse',
-          value: updateOwnMetadata(participant, room, message.value),
-        });
-        break;
-      case 'subscription':
-        room.updateSubscription(participant, message.value.trackSids, message.value.subscribe);
-        break;
-      case 'leave':
-        await room.remove(participant, DisconnectReason.CLIENT_INITIATED);
-        this.close();
-        break;
-      case 'ping':
-        this.send({ case: 'pong', value: BigInt(Date.now()) });
-        break;
-      case 'pingReq':
-        this.send({
-          case: 'pongResp',
-          value: new Pong({
-            lastPingTimestamp: message.value.timestamp,
-            timestamp: BigInt(Date.now()),
-          }),
-        });
-        break;
-      default:
-        break;
-    }
   }
 }
