@@ -88,6 +88,47 @@ describe('negotiations that overlap an unanswered rtc-node offer', () => {
   });
 });
 
+/**
+ * rtc-node offers on its own after a `registerRpcMethod`, within its 150 ms debounce; an agent
+ * does that just before it publishes. Offers that take a while to reach the server (a loaded
+ * machine) then cross the server's `trackPublished` unless the server holds it (OfferTurns).
+ */
+describe('an agent that registers an RPC method just before it publishes', () => {
+  let server: DevServer;
+  let proxy: SlowOfferProxy;
+  const rooms: Room[] = [];
+  const stops: (() => void)[] = [];
+  beforeAll(async () => {
+    server = await startDevServer({ port: 0 });
+    // Longer than the debounce, shorter than the server's hold of an ask.
+    proxy = await startSlowOfferProxy(server.url, 250);
+  });
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) stop();
+    const left = Promise.all(rooms.splice(0).map((room) => room.disconnect()));
+    await Promise.race([left, setTimeout(5_000, undefined, { ref: false })]);
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await server.close();
+  });
+
+  it('is heard: its own offer is answered before its track is confirmed', async () => {
+    const visitor = new Room();
+    rooms.push(visitor);
+    await visitor.connect(server.url, await mintToken({ identity: 'visitor', room: 'rpc' }));
+    const visitorHears = firstRemoteAudio(visitor);
+    const agent = new Room();
+    rooms.push(agent);
+    await agent.connect(proxy.url, await mintToken({ identity: 'agent', room: 'rpc' }));
+    agent.localParticipant?.registerRpcMethod('declare', async () => 'ok');
+    // Past the debounce: its own offer is on its way (held by the proxy) when it publishes.
+    await setTimeout(200);
+    void publishTone(agent, 880).then((stop) => stops.push(stop));
+    await hears(visitorHears, 'the visitor to hear the agent');
+  });
+});
+
 /** Resolves with the first audio track `room` subscribes to from `identity`. */
 function remoteAudioFrom(room: Room, identity: string): Promise<RemoteTrack> {
   return new Promise((resolve) => {

@@ -1,5 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type OfferAsk, OfferTurns } from './offer-turns.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ASK_HOLD_MS, type OfferAsk, OfferTurns } from './offer-turns.js';
+
+/** Lets the hold of every ask asked so far pass (and the immediate that follows it). */
+const hold = () => vi.advanceTimersByTime(ASK_HOLD_MS + 1);
 
 /** An ask that records that it was sent, and is given once `given.value` is true. */
 function recordedAsk(sent: string[], name: string, given = { value: true }): OfferAsk {
@@ -13,8 +16,25 @@ function recordedAsk(sent: string[], name: string, given = { value: true }): Off
 }
 
 describe('OfferTurns', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
   afterEach(() => {
     vi.useRealTimers();
+  });
+
+  it('holds an ask, so that an offer the client already sent is answered first', () => {
+    const turns = new OfferTurns(() => 'client');
+    const sent: string[] = [];
+    turns.request(recordedAsk(sent, 'published'));
+    vi.advanceTimersByTime(ASK_HOLD_MS - 100);
+    // rtc-node's own offer (after a registerRpcMethod) arrives within the hold.
+    turns.offerReceived();
+    hold();
+    expect(sent).toEqual([]);
+    turns.answered();
+    expect(sent).toEqual(['published']);
+    turns.close();
   });
 
   it('asks for the next offer only once the expected one is answered', () => {
@@ -23,6 +43,7 @@ describe('OfferTurns', () => {
     turns.expectOffer();
     turns.request(recordedAsk(sent, 'sections'));
     turns.request(recordedAsk(sent, 'published'));
+    hold();
     expect(sent).toEqual([]);
     turns.offerReceived();
     turns.answered();
@@ -38,6 +59,7 @@ describe('OfferTurns', () => {
     const sent: string[] = [];
     turns.offerReceived();
     turns.request(recordedAsk(sent, 'published'));
+    hold();
     expect(sent).toEqual([]);
     turns.answered();
     expect(sent).toEqual(['published']);
@@ -50,6 +72,7 @@ describe('OfferTurns', () => {
     const given = { value: false };
     turns.request(recordedAsk(sent, 'published', given));
     turns.request(recordedAsk(sent, 'sections'));
+    hold();
     turns.offerReceived();
     turns.answered();
     expect(sent).toEqual(['published']);
@@ -65,12 +88,13 @@ describe('OfferTurns', () => {
     const sent: string[] = [];
     turns.request({ ask: () => false, given: () => true });
     turns.request(recordedAsk(sent, 'published'));
+    expect(sent).toEqual([]);
+    hold();
     expect(sent).toEqual(['published']);
     turns.close();
   });
 
   it('stops waiting for an offer that never comes', () => {
-    vi.useFakeTimers();
     const turns = new OfferTurns(() => 'client');
     const sent: string[] = [];
     turns.expectOffer();

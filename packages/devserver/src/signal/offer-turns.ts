@@ -3,6 +3,18 @@ import { trace } from '../server/log.js';
 /** Past this, an offer the server waits for is taken as not coming, so nothing waits forever. */
 const OFFER_WAIT_MS = 10_000;
 
+/**
+ * How long an ask waits before it is sent. rtc-node sends an offer of its own up to its 150 ms
+ * negotiation debounce after a `registerRpcMethod`, which an agent does just before it
+ * publishes; that offer must reach the server before a `trackPublished` can cross it.
+ */
+export const ASK_HOLD_MS = 400;
+
+interface HeldAsk {
+  ask: OfferAsk;
+  notBefore: number;
+}
+
 /** Something the server asks of a client that makes it offer again. */
 export interface OfferAsk {
   /** Sends the request (a MediaSectionsRequirement, a TrackPublishedResponse); false if none was needed. */
@@ -28,7 +40,8 @@ export class OfferTurns {
   private answering = 0;
   private pending: OfferAsk | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private readonly waiting: OfferAsk[] = [];
+  private holdTimer: NodeJS.Timeout | undefined;
+  private readonly waiting: HeldAsk[] = [];
 
   constructor(private readonly who: () => string) {}
 
@@ -37,9 +50,12 @@ export class OfferTurns {
     this.await({ ask: () => true, given: () => true });
   }
 
-  /** Runs `ask` now if the client has no offer under way, else once it has been answered. */
+  /**
+   * Runs `ask` after {@link ASK_HOLD_MS} if the client has no offer under way then, else once
+   * that offer has been answered.
+   */
   request(ask: OfferAsk): void {
-    this.waiting.push(ask);
+    this.waiting.push({ ask, notBefore: Date.now() + ASK_HOLD_MS });
     this.next();
   }
 
@@ -57,14 +73,26 @@ export class OfferTurns {
 
   close(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.holdTimer);
     this.waiting.length = 0;
   }
 
   private next(): void {
     while (this.answering === 0 && !this.pending) {
-      const ask = this.waiting.shift();
-      if (!ask) return;
-      if (ask.ask()) this.await(ask);
+      const held = this.waiting[0];
+      if (!held) return;
+      const wait = held.notBefore - Date.now();
+      if (wait > 0) {
+        this.holdTimer ??= setTimeout(() => {
+          this.holdTimer = undefined;
+          // After the poll phase: an offer that arrived while the loop was busy is read first.
+          setImmediate(() => this.next());
+        }, wait);
+        this.holdTimer.unref();
+        return;
+      }
+      this.waiting.shift();
+      if (held.ask.ask()) this.await(held.ask);
     }
   }
 
