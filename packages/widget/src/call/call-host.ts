@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import type { CallPersistence } from '../persist/call-persistence.js';
+import type { PersistenceLoader } from '../persist/persistence-loader.js';
 import type { TokenCredentials, TokenHeaders } from '../token/token.js';
 import type { PageToolRegistry } from '../tools/tools.js';
 import type { CallState } from './call-state.js';
@@ -20,7 +20,7 @@ export interface CallHost extends ReactiveControllerHost, HTMLElement {
   /** Keep the call across reloads and navigation (`persist`). */
   persist: boolean;
   /** Keeps the resume tickets the token service answers (`persist`). */
-  readonly persistence: Pick<CallPersistence, 'keep' | 'takeTicket'>;
+  readonly persistence: Pick<PersistenceLoader, 'keep' | 'takeTicket'>;
   readonly tools: PageToolRegistry;
   /** Where the call puts the agent's `<audio>` element. */
   readonly audioContainer: HTMLElement | null;

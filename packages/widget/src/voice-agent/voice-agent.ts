@@ -3,7 +3,7 @@ import { property, query } from 'lit/decorators.js';
 import { CallLoader, type CallLoaderHost } from '../call/call-loader.js';
 import { CallState } from '../call/call-state.js';
 import { type MessageOverrides, messagesFor } from '../i18n/i18n.js';
-import { CallPersistence } from '../persist/call-persistence.js';
+import { PersistenceLoader } from '../persist/persistence-loader.js';
 import { isActive, type VoiceAgentState } from '../state/state.js';
 import type { TokenCredentials, TokenHeaders } from '../token/token.js';
 import { type ClientTool, PageToolRegistry } from '../tools/tools.js';
@@ -143,7 +143,7 @@ export class VoiceAgentElement extends LitElement implements CallLoaderHost {
   @query('[part~="base"]') private readonly base!: HTMLElement | null;
 
   /** @internal Keeps the call across pages (`persist`). */
-  readonly persistence = new CallPersistence(this);
+  readonly persistence = new PersistenceLoader(this);
   readonly #calls = new CallLoader(this);
   readonly #panel = new PanelControl(this);
 
