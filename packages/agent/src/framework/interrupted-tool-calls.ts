@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { llm, log } from '@livekit/agents';
+import { FRAMEWORK_INDEX, requireFrameworkVersion } from './framework-version.js';
 import { FrameworkShapeError } from './google-plugin.js';
 
 /**
@@ -9,19 +9,7 @@ import { FrameworkShapeError } from './google-plugin.js';
  * This answers them, as the framework's fix would, right where the framework gives up on
  * them: each call gets its output if its tool finished, else an error.
  */
-const FIXED_VERSION = '1.9.0';
-
-const FRAMEWORK_INDEX = import.meta.resolve('@livekit/agents');
-const version = (
-  JSON.parse(readFileSync(new URL('../package.json', FRAMEWORK_INDEX), 'utf8')) as {
-    version: string;
-  }
-).version;
-if (version !== FIXED_VERSION) {
-  throw new FrameworkShapeError(
-    `@livekit/agents is ${version}; the interrupted tool call fix is written for ${FIXED_VERSION}`,
-  );
-}
+requireFrameworkVersion('interrupted tool call', '1.9.0');
 
 /** One tool call the realtime session still owes Gemini an answer for. */
 export interface OpenCall {

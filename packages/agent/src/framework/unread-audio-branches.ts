@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { ReadableStream, ReadableStreamDefaultReader } from 'node:stream/web';
+import { FRAMEWORK_INDEX, requireFrameworkVersion } from './framework-version.js';
 import { FrameworkShapeError } from './google-plugin.js';
 
 /**
@@ -11,19 +11,7 @@ import { FrameworkShapeError } from './google-plugin.js';
  * the frames of a branch that has no reader once recognition has started, and gives the
  * branch back before the framework starts an STT or VAD on it.
  */
-const FIXED_VERSION = '1.9.0';
-
-const FRAMEWORK_INDEX = import.meta.resolve('@livekit/agents');
-const version = (
-  JSON.parse(readFileSync(new URL('../package.json', FRAMEWORK_INDEX), 'utf8')) as {
-    version: string;
-  }
-).version;
-if (version !== FIXED_VERSION) {
-  throw new FrameworkShapeError(
-    `@livekit/agents is ${version}; the unread audio branch fix is written for ${FIXED_VERSION}`,
-  );
-}
+requireFrameworkVersion('unread audio branch', '1.9.0');
 
 type Branch = 'sttInputStream' | 'vadInputStream';
 
