@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { recallingTurn, tonePcm } from '../testing/index.js';
 import { eventually, type Harness, startHarness } from '../worker/harness.test-helper.js';
+import { NAME, say } from './conversation.test-helper.js';
 
 // A goAway whose time left is shorter than the agent's switch margin forces the switch in the
 // middle of an answer. The real AgentSession, Google plugin and @google/genai against the
@@ -14,21 +15,6 @@ afterEach(async () => {
   await harness?.stop();
   harness = undefined;
 });
-
-const NAME = {
-  pattern: /my name is (\w+)/i,
-  answer: 'Your name is $1.',
-  otherwise: 'I do not know your name.',
-};
-
-async function say(h: Harness, text: string, answer: string): Promise<void> {
-  const before = h.transcript.length;
-  h.session.generateReply({ userInput: text });
-  await eventually(
-    () => h.transcript.slice(before).includes(`assistant: ${answer}`),
-    `the answer "${answer}" to "${text}"`,
-  );
-}
 
 describe('a goAway below the switch margin in the middle of an answer', () => {
   it('gives the new connection the unfinished question once, and answers it', async () => {

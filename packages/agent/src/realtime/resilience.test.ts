@@ -1,7 +1,8 @@
 import { llm } from '@livekit/agents';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recallingTurn, type ServerEvent, spokenTurn, tonePcm } from '../testing/index.js';
+import { recallingTurn, spokenTurn, tonePcm } from '../testing/index.js';
 import { eventually, type Harness, startHarness } from '../worker/harness.test-helper.js';
+import { latest, NAME, oneTurn, say } from './conversation.test-helper.js';
 
 // The real AgentSession, Google plugin and @google/genai against the stand-in, through every
 // way real Gemini Live ends a connection. Each test asserts what the visitor would notice:
@@ -12,12 +13,6 @@ afterEach(async () => {
   await harness?.stop();
   harness = undefined;
 });
-
-const NAME = {
-  pattern: /my name is (\w+)/i,
-  answer: 'Your name is $1.',
-  otherwise: 'I do not know your name.',
-};
 
 /** Short limits, so each failure path takes a second or two. */
 const FAST = { connectTimeoutMs: 1_500, answerTimeoutMs: 1_500, backoffMs: () => 100 };
@@ -32,23 +27,6 @@ async function start(standIn: Parameters<typeof startHarness>[2] = {}): Promise<
   await harness.standIn.waitForTools([]);
   return harness;
 }
-
-/** The visitor types `text`; resolves when the agent's answer is in the conversation. */
-async function say(h: Harness, text: string, answer: string): Promise<void> {
-  const before = h.transcript.length;
-  h.session.generateReply({ userInput: text });
-  await eventually(
-    () => h.transcript.slice(before).includes(`assistant: ${answer}`),
-    `the answer "${answer}" to "${text}"`,
-  );
-}
-
-/** The last connection that completed setup. */
-function latest(h: Harness): number {
-  return h.standIn.connections.filter((c) => c.setUp).at(-1)?.id ?? 0;
-}
-
-const oneTurn = (events: ServerEvent[]) => ({ on: 'clientTurn' as const, reply: events, times: 1 });
 
 describe('a conversation through what real Gemini Live does to a session', () => {
   it('moves to a new connection on goAway after the answer, with the context once', async () => {

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { ContextTurn } from './context.js';
+import type { ServerEvent } from './events.js';
 import type { ModelSession } from './resumption.js';
 
 /** How a connection's resume went. */
@@ -41,6 +42,8 @@ export class Connection {
   speechMs = 0;
   speechFired = false;
   ended: ConnectionEnd | undefined;
+  /** How to answer the client's close, when a `lingerOnClose` event said so. */
+  linger: Extract<ServerEvent, { type: 'lingerOnClose' }> | undefined;
   /** Resolves when the client can take server messages (see the server's `#open`). */
   readonly ready: Promise<void>;
   markReady: () => void = () => {};

@@ -27,6 +27,12 @@ export type ServerEvent =
   | { type: 'close'; code: number; reason?: string }
   /** From now on the connection answers nothing (no reactions, no updates), but stays open. */
   | { type: 'silence' }
+  /**
+   * From now on, when the client closes this connection, the stand-in answers its close
+   * late, as a loaded server does: it plays `events` (messages the client no longer wants),
+   * waits `ms`, then closes with `code` (default 1011), which the client sees last.
+   */
+  | { type: 'lingerOnClose'; ms: number; events?: ServerEvent[]; code?: number; reason?: string }
   /** Any other server message, verbatim. */
   | { type: 'raw'; message: Record<string, unknown> }
   /** A pause before the next event. */

@@ -45,8 +45,17 @@ export class Inbound {
   accept(socket: WebSocket, fault: ConnectionFault | undefined): void {
     // The plugin treats any close code but 1000 as fatal; ws would echo a bare close as 1005.
     const close = socket.close.bind(socket);
-    socket.close = (code?: number, reason?: string | Buffer) => close(code ?? 1000, reason);
     let connection: Connection | undefined;
+    socket.close = (code?: number, reason?: string | Buffer) => {
+      const linger = connection?.open ? connection.linger : undefined;
+      if (!connection || !linger) return close(code ?? 1000, reason);
+      // ws answers a client's close frame through this method, with the socket still open.
+      connection.linger = undefined;
+      const lingering = connection;
+      void this.play(lingering, linger.events ?? []).finally(() =>
+        setTimeout(() => lingering.close(linger.code ?? 1011, linger.reason), linger.ms),
+      );
+    };
     socket.on('error', () => {});
     // Timers of equal delay fire in the order they were set: messages stay in order.
     const latency = this.options.inboundLatencyMs;

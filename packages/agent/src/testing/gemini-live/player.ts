@@ -76,6 +76,9 @@ export async function playEvents(
       case 'silence':
         connection.silent = true;
         return;
+      case 'lingerOnClose':
+        connection.linger = event;
+        break;
       case 'goAway': {
         const timeLeft = event.timeLeft ?? '1s';
         connection.send({ goAway: { timeLeft } });

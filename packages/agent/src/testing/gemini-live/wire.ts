@@ -41,7 +41,7 @@ export function audioLevel(base64: string): { level: number; ms: number } {
 
 /** The wire messages for one scripted event. */
 export function toServerMessages(
-  event: Exclude<ServerEvent, { type: 'wait' | 'close' | 'silence' | 'recall' }>,
+  event: Exclude<ServerEvent, { type: 'wait' | 'close' | 'silence' | 'recall' | 'lingerOnClose' }>,
   nextCallId: () => string,
 ): Record<string, unknown>[] {
   switch (event.type) {
