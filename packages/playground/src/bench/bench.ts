@@ -29,8 +29,10 @@ const SECTIONS = ['connect', 'voice', 'switch', 'capacity', 'sizes', 'token', 'f
 type Section = (typeof SECTIONS)[number];
 /** Rounds of each repeated figure: the report shows each round and their median. */
 const ROUNDS = 3;
-/** Tones per voice round (about 2 s each): 30 turns over the three rounds. */
-const VOICE_TURNS = 10;
+/** Tones per voice round (about 2 s each): 36 turns over the three rounds. */
+const VOICE_TURNS = 12;
+/** Tones before the first voice round, not measured: both receive paths settle (voice.ts). */
+const VOICE_WARM_UP_TURNS = 6;
 /** Sessions per connect round: 6 in all with a prewarmed worker, 3 in the `dev` mode. */
 const CONNECT_SESSIONS = 2;
 const CONNECT_DEV_MODE_SESSIONS = 1;
@@ -101,6 +103,7 @@ async function browserSectionsWithHops(
         voiceRounds(page, playground, stack.newPage, stack.answeredAt, {
           rounds: ROUNDS,
           turns: VOICE_TURNS,
+          warmUpTurns: VOICE_WARM_UP_TURNS,
           hopLog,
           signal,
         }),
