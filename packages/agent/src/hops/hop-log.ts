@@ -14,6 +14,12 @@ export interface HopOnset {
   room?: string;
   /** Whose track, where a process forwards several (the dev server). */
   identity?: string;
+  /**
+   * `job-jitter` lines: the job's WebRTC receiver of the visitor's audio, its cumulative
+   * `jitterBufferDelay` (s, summed over the samples it emitted), `jitterBufferEmittedCount`
+   * and current `jitterBufferTargetDelay` (s), as rtc-node's `getRtcStats` reports them.
+   */
+  jitterBuffer?: { delay: number; emitted: number; target: number };
 }
 
 /** Now on the system clock, below the millisecond: comparable across processes on one machine. */

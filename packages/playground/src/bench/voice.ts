@@ -6,7 +6,13 @@ import type {} from '@voice-agent/widget';
 import type { Page } from 'playwright-core';
 import type { Playground } from '../playground.js';
 import { type Floor, type FloorTurns, openFloor } from './floor-page.js';
-import { type HopDelays, readHopLog, traceHops } from './hops.js';
+import {
+  type HopDelays,
+  type JitterBuffer,
+  jitterBufferIn,
+  readHopLog,
+  traceHops,
+} from './hops.js';
 import { onsetsIn } from './onsets.js';
 import { endCall, startCall } from './page-call.js';
 import { progress } from './run/progress.js';
@@ -72,6 +78,8 @@ export interface VoiceRound {
   hops: HopDelays;
   /** The floor in the same window: the same tones browser → dev server → browser. */
   floor: FloorTurns;
+  /** The job's WebRTC receiver of the visitor's audio in the window, if its stats were logged. */
+  jitterBuffer?: JitterBuffer;
 }
 
 /** How the voice section runs: rounds of tones, where the hops write, when to stop. */
@@ -177,6 +185,7 @@ async function measureWindows(
     const measured = {
       ...stackTurns(allMic, heard, answeredAt, window),
       hops: traceHops(allMic, window, log, answeredAt, heard),
+      jitterBuffer: jitterBufferIn(log, window),
       floor: await floor.turns(window.from, window.to),
     };
     result.push(measured);
