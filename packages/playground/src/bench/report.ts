@@ -4,11 +4,13 @@ import type { ConnectRounds } from './connect.js';
 import type { FailoverGap } from './failover.js';
 import { capacitySection } from './report-capacity.js';
 import { failoverSection } from './report-failover.js';
+import { soakSection } from './report-soak.js';
 import { switchTable } from './report-switch.js';
 import { alignTables, failureNote, header, p, row, verdict } from './report-table.js';
 import { hopTable, voiceTable } from './report-voice.js';
 import type { Outcome } from './run/section.js';
 import type { Size } from './sizes.js';
+import type { SoakResult } from './soak.js';
 import { median, percentile } from './stats.js';
 import type { SwitchFigures } from './switch.js';
 import type { TokenRatio } from './token-ratio.js';
@@ -24,6 +26,7 @@ export interface BenchResults {
   sizes?: Outcome<Size[]>;
   token?: Outcome<TokenRatio>;
   failover?: Outcome<FailoverGap[]>;
+  soak?: Outcome<SoakResult>;
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -212,6 +215,7 @@ export function report(results: BenchResults, loadAtStart: number[]): string {
     sizesSection(results),
     tokenSection(results),
     failoverSection(results.failover),
+    soakSection(results.soak),
   ]
     .map((section) => section.trimEnd())
     .filter(Boolean);
