@@ -15,11 +15,12 @@ export interface HopOnset {
   /** Whose track, where a process forwards several (the dev server). */
   identity?: string;
   /**
-   * `job-jitter` lines: the job's WebRTC receiver of the visitor's audio, its cumulative
-   * `jitterBufferDelay` (s, summed over the samples it emitted), `jitterBufferEmittedCount`
-   * and current `jitterBufferTargetDelay` (s), as rtc-node's `getRtcStats` reports them.
+   * `job-jitter` lines: the job's WebRTC receiver of the visitor's audio as rtc-node's
+   * `getRtcStats` reports it, cumulative (W3C webrtc-stats): `jitterBufferDelay`,
+   * `jitterBufferTargetDelay` and `jitterBufferMinimumDelay` (s, each summed over the
+   * samples emitted) and `jitterBufferEmittedCount`.
    */
-  jitterBuffer?: { delay: number; emitted: number; target: number };
+  jitterBuffer?: { delay: number; target: number; minimum: number; emitted: number };
 }
 
 /** Now on the system clock, below the millisecond: comparable across processes on one machine. */

@@ -82,7 +82,12 @@ async function logJitterBuffer(
   roomName: string,
 ): Promise<void> {
   const stats = await room.getRtcStats().catch(() => undefined);
-  for (const { stats: entry } of stats?.subscriberStats ?? []) {
+  // With the dev server, one peer connection carries both directions: rtc-node lists it
+  // under the publisher's stats, and the subscriber's list is empty.
+  for (const { stats: entry } of [
+    ...(stats?.subscriberStats ?? []),
+    ...(stats?.publisherStats ?? []),
+  ]) {
     if (entry.case !== 'inboundRtp' || entry.value.stream?.kind !== 'audio') continue;
     const inbound = entry.value.inbound;
     if (!inbound) continue;
@@ -92,8 +97,9 @@ async function logJitterBuffer(
       room: roomName,
       jitterBuffer: {
         delay: inbound.jitterBufferDelay ?? 0,
-        emitted: Number(inbound.jitterBufferEmittedCount ?? 0n),
         target: inbound.jitterBufferTargetDelay ?? 0,
+        minimum: inbound.jitterBufferMinimumDelay ?? 0,
+        emitted: Number(inbound.jitterBufferEmittedCount ?? 0n),
       },
     });
   }

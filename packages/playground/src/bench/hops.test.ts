@@ -48,28 +48,28 @@ describe('traceHops', () => {
 });
 
 describe('jitterBufferIn', () => {
-  // `delay` is summed over the samples emitted (s): 60 ms each over 16,000 samples is 960 s.
-  const reading = (at: number, delay: number, emitted: number, target: number) => ({
+  // Cumulative, as webrtc-stats: each delay is summed over the samples emitted (s), so 60 ms
+  // each over 16,000 samples adds 960 s.
+  const reading = (at: number, delay: number, target: number, emitted: number) => ({
     hop: 'job-jitter',
     at,
-    jitterBuffer: { delay, emitted, target },
+    jitterBuffer: { delay, target, minimum: target / 2, emitted },
   });
 
-  it("is the mean delay of the samples emitted between the window's first and last readings", () => {
+  it("is the mean delays of the samples emitted between the window's first and last readings", () => {
     const log = [
-      reading(500, 1_000, 10_000, 0.2),
-      reading(1_000, 2_000, 16_000, 0.1),
-      reading(3_000, 2_960, 32_000, 0.06),
-      reading(12_000, 9_000, 99_000, 0.02),
+      reading(500, 1_000, 800, 10_000),
+      reading(1_000, 2_000, 1_600, 16_000),
+      reading(3_000, 2_960, 2_400, 32_000),
+      reading(12_000, 9_000, 7_000, 99_000),
     ];
     const jitter = jitterBufferIn(log, { from: 900, to: 10_000 });
     expect(jitter?.meanMs).toBeCloseTo(60);
-    expect(jitter?.targetMs).toBeCloseTo(60);
+    expect(jitter?.targetMs).toBeCloseTo(50);
+    expect(jitter?.minimumMs).toBeCloseTo(25);
   });
 
   it('is unknown with fewer than two readings in the window', () => {
-    expect(
-      jitterBufferIn([reading(1_000, 2, 16_000, 0.1)], { from: 0, to: 5_000 }),
-    ).toBeUndefined();
+    expect(jitterBufferIn([reading(1_000, 2, 1, 16_000)], { from: 0, to: 5_000 })).toBeUndefined();
   });
 });

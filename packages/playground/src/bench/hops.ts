@@ -118,13 +118,15 @@ export function traceHops(
 export interface JitterBuffer {
   /** Mean delay of the samples it emitted in the window (`jitterBufferDelay` / emitted). */
   meanMs: number;
-  /** Its target delay at the window's last reading. */
+  /** Mean target delay over the same samples (`jitterBufferTargetDelay` / emitted). */
   targetMs: number;
+  /** Mean minimum delay over the same samples (`jitterBufferMinimumDelay` / emitted). */
+  minimumMs: number;
 }
 
 /**
  * From the `job-jitter` lines (cumulative statistics, one per turn) in (`from`, `to`]: the
- * jitter buffer's mean delay between the first and the last reading, and its last target.
+ * jitter buffer's mean delays over the samples emitted between the first and last reading.
  */
 export function jitterBufferIn(
   log: HopOnset[],
@@ -137,8 +139,11 @@ export function jitterBufferIn(
   const first = readings[0];
   const last = readings.at(-1);
   if (!first || !last || last.emitted <= first.emitted) return undefined;
+  const perSample = (key: 'delay' | 'target' | 'minimum') =>
+    ((last[key] - first[key]) / (last.emitted - first.emitted)) * 1000;
   return {
-    meanMs: ((last.delay - first.delay) / (last.emitted - first.emitted)) * 1000,
-    targetMs: last.target * 1000,
+    meanMs: perSample('delay'),
+    targetMs: perSample('target'),
+    minimumMs: perSample('minimum'),
   };
 }

@@ -109,7 +109,7 @@ export function hopTable(rounds: VoiceRound[]): string {
 function jitterBufferLine(rounds: VoiceRound[]): string {
   const figures = rounds.map((round) =>
     round.jitterBuffer
-      ? `${ms(round.jitterBuffer.meanMs)} (target ${ms(round.jitterBuffer.targetMs)})`
+      ? `${ms(round.jitterBuffer.meanMs)} (target ${ms(round.jitterBuffer.targetMs)}, minimum ${ms(round.jitterBuffer.minimumMs)})`
       : 'not logged',
   );
   return `The job's WebRTC receiver of the visitor's audio (rtc-node's \`getRtcStats\`, read at each turn): mean jitter buffer delay of the samples it emitted in each round ${figures.join(', ')}.`;
