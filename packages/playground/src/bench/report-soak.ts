@@ -86,7 +86,7 @@ export function soakSection(soak: Outcome<SoakResult> | undefined): string {
       ]);
     }),
     '',
-    `Answers per minute (all sessions): ${perMinute.join(', ')}; ${answers} in all. Sessions that stopped being answered for a whole minute: ${lost.length === 0 ? 'none' : lost.map((s) => `session ${s.session} from minute ${(s.at ?? 0).toFixed(1)}`).join(', ')}.`,
+    `Answers per minute (all sessions): ${perMinute.join(', ')}; ${answers} in all, per session ${answered.map((a) => a.at(-1) ?? 0).join(', ')}. Sessions that stopped being answered for a whole minute: ${lost.length === 0 ? 'none' : lost.map((s) => `session ${s.session} from minute ${(s.at ?? 0).toFixed(1)}`).join(', ')}.`,
     '',
     `The worker's warnings and errors in the soak: ${
       warnings.length === 0

@@ -18,7 +18,7 @@ export interface SoakOptions {
   sessions: number;
   minutes: number;
   sampleEveryMs: number;
-  /** Profiles the worker's processes (`--cpu-prof` into this folder), when given. */
+  /** Profiles the worker and its job processes (`--cpu-prof` into this folder), when given. */
   cpuProfileDir?: string;
   signal: AbortSignal;
 }
@@ -80,8 +80,9 @@ export async function soak({
       PLAYGROUND_BACKEND_URL: 'http://127.0.0.1:9',
       GOOGLE_API_KEY: 'bench',
       GOOGLE_GEMINI_BASE_URL: standIn.baseUrl,
-      ...(cpuProfileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${cpuProfileDir}` } : {}),
     },
+    // Node refuses --cpu-prof in NODE_OPTIONS; the job processes inherit the worker's.
+    nodeArgs: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
     onLine: (line) => {
       if (!measuring || !/^(warn|error|fatal) /.test(line)) return;
       const message = line.replace(/ \{.*$/, '').slice(0, 120);
