@@ -15,7 +15,7 @@ export const HOPS = [
   'page microphone → dev server in (browser capture, Opus, WebRTC)',
   "dev server → job process receives (forwarding, WebRTC, rtc-node's jitter buffer, decode, resampling to 16 kHz, FFI event)",
   "job process receives → realtime session's pushAudio (RoomIO's and the session's streams, the event loop)",
-  "job process in → stand-in answers (the plugin's 50 ms chunks, WebSocket)",
+  'job process in → stand-in answers (20 ms input chunks, WebSocket)',
   "stand-in answers → job process out (WebSocket, plugin, the session's playout scheduling)",
   "job process out → dev server in (rtc-node's audio source queue, Opus, WebRTC)",
   'dev server → page speaker (forwarding, WebRTC, jitter buffer, decode, playout)',

@@ -98,7 +98,7 @@ function voiceSection({ voice }: BenchResults): string {
     '## Voice to voice',
     '',
     'A 400 ms 440 Hz tone about every 2 s (2,013 ms, so that each tone lands at another point of',
-    'the 50 ms chunks and 20 ms Opus frames) in the fake microphone; the stand-in answers with a',
+    'the 20 ms input chunks and Opus frames) in the fake microphone; the stand-in answers with a',
     '300 ms 880 Hz tone the moment it receives audio louder than 0.01 RMS. Onsets are taken in the',
     'page with an AnalyserNode on the microphone track and on every received track; the stand-in',
     'notes when it answers, which splits each turn into up and down (same system clock); "heard /',

@@ -21,9 +21,9 @@ import { ms, percentile } from './stats.js';
 
 /**
  * Time between tones in the microphone file; each tone is 400 ms. Not a multiple of the
- * Google plugin's 50 ms input chunks nor of 20 ms Opus frames, so each tone lands at another
- * point of them: with a round period every tone would wait the same 0 to 50 ms, and one
- * run's p50 would be a draw.
+ * agent's 20 ms input chunks nor of 20 ms Opus frames, so each tone lands at another point
+ * of them: with a round period every tone would wait the same 0 to 20 ms, and one run's p50
+ * would be a draw.
  */
 export const TURN_PERIOD_MS = 2_013;
 /** Silence the stand-in treats as "quiet" below, and how much tone makes it answer. */
