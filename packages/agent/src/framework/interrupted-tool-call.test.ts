@@ -91,7 +91,7 @@ describe('a realtime turn interrupted by the host while its tool runs (as typed 
       { what: 'an answer to call-A', timeoutMs: 4_000 },
     );
     expect(answer).toMatchObject({ id: 'call-A', name: 'lookup' });
-    // 2 s of the live tone after the answer: 40 chunks of 50 ms reach the model.
+    // 2 s of the live tone after the answer: 100 chunks of 20 ms reach the model.
     const before = standIn.messages('realtimeInput').length;
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(standIn.messages('realtimeInput').length - before).toBeGreaterThan(20);

@@ -14,6 +14,13 @@ export interface HopOnset {
   room?: string;
   /** Whose track, where a process forwards several (the dev server). */
   identity?: string;
+  /**
+   * `job-jitter` lines: the job's WebRTC receiver of the visitor's audio as rtc-node's
+   * `getRtcStats` reports it, cumulative (W3C webrtc-stats): `jitterBufferDelay`,
+   * `jitterBufferTargetDelay` and `jitterBufferMinimumDelay` (s, each summed over the
+   * samples emitted) and `jitterBufferEmittedCount`.
+   */
+  jitterBuffer?: { delay: number; target: number; minimum: number; emitted: number };
 }
 
 /** Now on the system clock, below the millisecond: comparable across processes on one machine. */

@@ -5,6 +5,7 @@ import {
   FrameworkShapeError,
   PluginSessionBase,
 } from '../framework/google-plugin.js';
+import { useShortInputChunks } from '../framework/input-chunks.js';
 
 // The plugin starts its own connection loop in its constructor; the loop's first step is
 // `closeActiveSession()`. While `constructing` is set, that call parks the loop for good.
@@ -31,6 +32,7 @@ export class ParkedPluginSession extends PluginSessionBase {
       );
     }
     assertSessionFields(this);
+    useShortInputChunks(this);
   }
 
   override closeActiveSession(): Promise<void> {

@@ -123,7 +123,7 @@ async function entry(ctx: JobContext): Promise<void> {
     session,
     greeting.await.then(() => preConnect.frames),
   );
-  const tapOutput = tapJobHops(session, room.name ?? '');
+  const tapOutput = tapJobHops(session, room);
   await session.start({
     agent,
     room,

@@ -20,7 +20,7 @@ import { benchReactions } from './voice.js';
 const DEV_SERVER_CLI = fileURLToPath(
   new URL('./cli.js', import.meta.resolve('@voice-agent/devserver')),
 );
-const AGENT_NAME = 'capacity-bench';
+export const AGENT_NAME = 'capacity-bench';
 const MEASURE_MS = 12_000;
 /** Turns each level measures at least: the first levels' p95 is the baseline, not one turn. */
 const MIN_TURNS = 10;
@@ -57,8 +57,8 @@ export interface CapacityResult {
   workerFullAt?: number;
 }
 
-/** The dev server's CLI in its own process, so its CPU and memory are its own. */
-async function spawnDevServer(
+/** The dev server's CLI in its own process, so its CPU and memory are its own (capacity, soak). */
+export async function spawnDevServer(
   keys: string,
 ): Promise<{ child: ChildProcess; url: string; stop(): void }> {
   const child = spawn(
@@ -221,7 +221,7 @@ function zero(): Usage {
   return { cpu: 0, rssMb: 0 };
 }
 
-function token(secret: string, index: number): Promise<string> {
+export function token(secret: string, index: number): Promise<string> {
   const at = new AccessToken('bench', secret, { identity: `visitor-${index}` });
   at.addGrant({ room: `capacity-${index}`, roomJoin: true, canPublish: true, canSubscribe: true });
   at.roomConfig = new RoomConfiguration({

@@ -5,15 +5,17 @@ import { HOP_LOG_VARIABLE, type HopOnset } from '@voice-agent/agent/testing';
 
 /**
  * The hops of one turn, in order, each timed at the onset of the sound it carries (ms, system
- * clock): the page's microphone, the dev server receiving the visitor's track, the job's
- * realtime session receiving it, the stand-in answering (it answers in the handler of the
+ * clock): the page's microphone, the dev server receiving the visitor's track, the job
+ * process receiving it from rtc-node (the frame's FFI event), the job's realtime session
+ * receiving it, the stand-in answering (it answers in the handler of the
  * first loud chunk, so in and out are one point), the job handing the answer to rtc-node, the
  * dev server receiving the agent's track, the page hearing it.
  */
 export const HOPS = [
   'page microphone → dev server in (browser capture, Opus, WebRTC)',
-  'dev server → job process in (forwarding, WebRTC, rtc-node decode and resample to 16 kHz)',
-  "job process in → stand-in answers (the plugin's 50 ms chunks, WebSocket)",
+  "dev server → job process receives (forwarding, WebRTC, rtc-node's jitter buffer, decode, resampling to 16 kHz, FFI event)",
+  "job process receives → realtime session's pushAudio (RoomIO's and the session's streams, the event loop)",
+  'job process in → stand-in answers (20 ms input chunks, WebSocket)',
   "stand-in answers → job process out (WebSocket, plugin, the session's playout scheduling)",
   "job process out → dev server in (rtc-node's audio source queue, Opus, WebRTC)",
   'dev server → page speaker (forwarding, WebRTC, jitter buffer, decode, playout)',
@@ -87,6 +89,7 @@ export function traceHops(
       .map((o) => o.at);
   const chain = [
     at('devserver', false),
+    at('job-rtc'),
     at('job-in'),
     answeredAt,
     at('job-out'),
@@ -109,4 +112,38 @@ export function traceHops(
     });
   });
   return delays;
+}
+
+/** The job's WebRTC receiver of the visitor's audio in a window: its jitter buffer, ms. */
+export interface JitterBuffer {
+  /** Mean delay of the samples it emitted in the window (`jitterBufferDelay` / emitted). */
+  meanMs: number;
+  /** Mean target delay over the same samples (`jitterBufferTargetDelay` / emitted). */
+  targetMs: number;
+  /** Mean minimum delay over the same samples (`jitterBufferMinimumDelay` / emitted). */
+  minimumMs: number;
+}
+
+/**
+ * From the `job-jitter` lines (cumulative statistics, one per turn) in (`from`, `to`]: the
+ * jitter buffer's mean delays over the samples emitted between the first and last reading.
+ */
+export function jitterBufferIn(
+  log: HopOnset[],
+  window: { from: number; to: number },
+): JitterBuffer | undefined {
+  const readings = log
+    .filter((o) => o.hop === 'job-jitter' && o.at > window.from && o.at <= window.to)
+    .map((o) => o.jitterBuffer)
+    .filter((j) => j !== undefined);
+  const first = readings[0];
+  const last = readings.at(-1);
+  if (!first || !last || last.emitted <= first.emitted) return undefined;
+  const perSample = (key: 'delay' | 'target' | 'minimum') =>
+    ((last[key] - first[key]) / (last.emitted - first.emitted)) * 1000;
+  return {
+    meanMs: perSample('delay'),
+    targetMs: perSample('target'),
+    minimumMs: perSample('minimum'),
+  };
 }

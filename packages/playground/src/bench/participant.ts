@@ -21,7 +21,7 @@ const SOURCE_QUEUE_MS = 40;
 /** A tone younger than this may still be answered: it does not count as sent yet. */
 const ANSWER_GRACE_MS = 1_000;
 /**
- * Between tone starts: 201 frames of 10 ms, not a multiple of the Google plugin's 50 ms input
+ * Between tone starts: 201 frames of 10 ms, not a multiple of the 20 ms input
  * chunks, so the tones land at every point of them instead of one fixed point per session.
  */
 export const TONE_PERIOD_MS = 2_010;

@@ -100,5 +100,17 @@ export function hopTable(rounds: VoiceRound[]): string {
       return row([hop, p(delays, 50), p(delays, 95), percent(percentile(delays, 50) / sumP50)]);
     }),
     row(['**sum of the hops**', `**${ms(sumP50)}**`, '', '']),
+    '',
+    jitterBufferLine(rounds),
   ].join('\n');
+}
+
+/** The job's receiver of the visitor's audio: how much of its hop is the jitter buffer. */
+function jitterBufferLine(rounds: VoiceRound[]): string {
+  const figures = rounds.map((round) =>
+    round.jitterBuffer
+      ? `${ms(round.jitterBuffer.meanMs)} (target ${ms(round.jitterBuffer.targetMs)}, minimum ${ms(round.jitterBuffer.minimumMs)})`
+      : 'not logged',
+  );
+  return `The job's WebRTC receiver of the visitor's audio (rtc-node's \`getRtcStats\`, read at each turn): mean jitter buffer delay of the samples it emitted in each round ${figures.join(', ')}.`;
 }

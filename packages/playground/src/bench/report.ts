@@ -4,11 +4,13 @@ import type { ConnectRounds } from './connect.js';
 import type { FailoverGap } from './failover.js';
 import { capacitySection } from './report-capacity.js';
 import { failoverSection } from './report-failover.js';
+import { soakSection } from './report-soak.js';
 import { switchTable } from './report-switch.js';
 import { alignTables, failureNote, header, p, row, verdict } from './report-table.js';
 import { hopTable, voiceTable } from './report-voice.js';
 import type { Outcome } from './run/section.js';
 import type { Size } from './sizes.js';
+import type { SoakResult } from './soak.js';
 import { median, percentile } from './stats.js';
 import type { SwitchFigures } from './switch.js';
 import type { TokenRatio } from './token-ratio.js';
@@ -24,6 +26,7 @@ export interface BenchResults {
   sizes?: Outcome<Size[]>;
   token?: Outcome<TokenRatio>;
   failover?: Outcome<FailoverGap[]>;
+  soak?: Outcome<SoakResult>;
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -95,16 +98,18 @@ function voiceSection({ voice }: BenchResults): string {
     '## Voice to voice',
     '',
     'A 400 ms 440 Hz tone about every 2 s (2,013 ms, so that each tone lands at another point of',
-    'the 50 ms chunks and 20 ms Opus frames) in the fake microphone; the stand-in answers with a',
+    'the 20 ms input chunks and Opus frames) in the fake microphone; the stand-in answers with a',
     '300 ms 880 Hz tone the moment it receives audio louder than 0.01 RMS. Onsets are taken in the',
     'page with an AnalyserNode on the microphone track and on every received track; the stand-in',
     'notes when it answers, which splits each turn into up and down (same system clock); "heard /',
     'answered / tones" counts the answers heard in the page, the tones the stand-in answered and',
-    'the tones played. Each round is a fresh session (started, greeted, tones, ended); the floor',
-    'is measured in the same window, so that both see the same load: the same tone from one page',
-    'to another through the dev server alone (livekit-client on both sides, one hop plus the',
-    "receiver's jitter buffer), two more pages in the same Chromium. A round with no session,",
-    'n = 0 or most tones unanswered fails the section.',
+    'the tones played. The floor is the same tone from one page to another through the dev server',
+    "alone (livekit-client on both sides, one hop plus the receiver's jitter buffer), two more",
+    "pages in the same Chromium. The stack's session and the floor's call start together, play",
+    "warm-up tones that are not measured (Chromium's receiver adapts its jitter buffer over the",
+    'first tens of seconds), then the rounds are consecutive windows of the same session and call:',
+    'both receive paths are the same age in every window and their tones play at the same moments,',
+    'so both see the same load. A round with n = 0 or most tones unanswered fails the section.',
     '',
     voice.value && voice.value.length > 0 ? voiceTable(voice.value) : '',
     '',
@@ -210,6 +215,7 @@ export function report(results: BenchResults, loadAtStart: number[]): string {
     sizesSection(results),
     tokenSection(results),
     failoverSection(results.failover),
+    soakSection(results.soak),
   ]
     .map((section) => section.trimEnd())
     .filter(Boolean);

@@ -27,3 +27,18 @@ export function spread(values: number[]): number {
 export function ms(value: number): string {
   return Number.isNaN(value) ? 'n/a' : `${Math.round(value)} ms`;
 }
+
+/** The least-squares slope of `ys` over `xs` (units of y per unit of x); NaN under two points. */
+export function slope(xs: number[], ys: number[]): number {
+  const n = Math.min(xs.length, ys.length);
+  if (n < 2) return Number.NaN;
+  const mean = (values: number[]) => values.slice(0, n).reduce((a, b) => a + b, 0) / n;
+  const [mx, my] = [mean(xs), mean(ys)];
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += ((xs[i] ?? 0) - mx) * ((ys[i] ?? 0) - my);
+    den += ((xs[i] ?? 0) - mx) ** 2;
+  }
+  return den === 0 ? Number.NaN : num / den;
+}

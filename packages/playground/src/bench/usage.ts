@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc's utime and stime (USER_HZ, 100 on Linux). */
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 
-interface ProcessSample {
+export interface ProcessSample {
   ticks: number;
   rssKb: number;
 }
 
-function readProcess(pid: number): ProcessSample | undefined {
+export function readProcess(pid: number): ProcessSample | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // After the command name (in parentheses): state, ppid, …; utime and stime are 14th/15th.
@@ -22,7 +22,7 @@ function readProcess(pid: number): ProcessSample | undefined {
 }
 
 /** `pid` and every live descendant of it. */
-function processTree(pid: number): number[] {
+export function processTree(pid: number): number[] {
   const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

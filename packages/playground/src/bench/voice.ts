@@ -5,19 +5,25 @@ import { waitFor } from '@voice-agent/testing';
 import type {} from '@voice-agent/widget';
 import type { Page } from 'playwright-core';
 import type { Playground } from '../playground.js';
-import { type FloorTurns, openFloor } from './floor-page.js';
-import { type HopDelays, readHopLog, traceHops } from './hops.js';
+import { type Floor, type FloorTurns, openFloor } from './floor-page.js';
+import {
+  type HopDelays,
+  type JitterBuffer,
+  jitterBufferIn,
+  readHopLog,
+  traceHops,
+} from './hops.js';
 import { onsetsIn } from './onsets.js';
 import { endCall, startCall } from './page-call.js';
 import { progress } from './run/progress.js';
-import { firstLine, Unmeasured } from './run/section.js';
+import { Unmeasured } from './run/section.js';
 import { ms, percentile } from './stats.js';
 
 /**
  * Time between tones in the microphone file; each tone is 400 ms. Not a multiple of the
- * Google plugin's 50 ms input chunks nor of 20 ms Opus frames, so each tone lands at another
- * point of them: with a round period every tone would wait the same 0 to 50 ms, and one
- * run's p50 would be a draw.
+ * agent's 20 ms input chunks nor of 20 ms Opus frames, so each tone lands at another point
+ * of them: with a round period every tone would wait the same 0 to 20 ms, and one run's p50
+ * would be a draw.
  */
 export const TURN_PERIOD_MS = 2_013;
 /** Silence the stand-in treats as "quiet" below, and how much tone makes it answer. */
@@ -56,7 +62,7 @@ export function benchReactions(): { reactions: Reaction[]; answeredAt: number[] 
   };
 }
 
-/** One round: the stack's turns, then the floor's, each over the same number of tones. */
+/** One round: a window of tones, the stack's turns and the floor's in the same window. */
 export interface VoiceRound {
   /** Tones the microphone played in the stack's window. */
   tones: number;
@@ -72,12 +78,16 @@ export interface VoiceRound {
   hops: HopDelays;
   /** The floor in the same window: the same tones browser → dev server → browser. */
   floor: FloorTurns;
+  /** The job's WebRTC receiver of the visitor's audio in the window, if its stats were logged. */
+  jitterBuffer?: JitterBuffer;
 }
 
 /** How the voice section runs: rounds of tones, where the hops write, when to stop. */
 export interface VoiceRoundOptions {
   rounds: number;
   turns: number;
+  /** Tones played, not measured, before the first round (see `voiceRounds`). */
+  warmUpTurns: number;
   /** The hop log the stack's processes write (`VOICE_AGENT_HOP_LOG`), if any. */
   hopLog?: string;
   signal: AbortSignal;
@@ -87,64 +97,106 @@ export interface VoiceRoundOptions {
 const START_LIMIT_MS = 30_000;
 /** The session's first answer to a tone: after the greeting and the page's tools. */
 const FIRST_ANSWER_LIMIT_MS = 30_000;
-/** After that answer: its tone ends before the window opens. */
-const SETTLE_MS = 1_000;
-/** After the window: the last tone's answer may still be on its way. */
+/** After the last window: its last tone's answer may still be on its way. */
 const LAST_ANSWER_MS = 1_500;
 
 /** Fewer answered tones than this share fail a round: a stand-in that answers every tone lost them. */
 const MIN_ANSWERED = 0.5;
 
 /**
- * `rounds` rounds of `turns` tones each: a session of the whole stack (started, greeted,
- * measured, ended), with the floor measured in the same window. A round that cannot be
- * measured (no session, n = 0, most tones unanswered) is reported with its reason, and the
- * section fails.
+ * `rounds` consecutive windows of `turns` tones each, in one session of the whole stack and
+ * one call of the floor, both started together and warmed up by `warmUpTurns` tones that are
+ * not measured. Why: the overhead is the difference of two receive paths, and Chromium's
+ * receiver (NetEq) adapts its jitter buffer over the first tens of seconds of a call, raising
+ * it after a burst of late packets (the joins, on a loaded machine) and lowering it slowly. A
+ * floor joined once and a session started per round (the previous design) compared a young
+ * receiver with an older one, and the first round's difference was a draw (−212 ms once). Now
+ * both paths are the same age in every window and see the same machine at the same moments
+ * (their tones play at once, from the same microphone file). A round that cannot be measured
+ * (n = 0, most tones unanswered) is reported with its reason, and the section fails.
  */
 export async function voiceRounds(
   page: Page,
   playground: Playground,
   floorPages: () => Promise<Page>,
   answeredAt: number[],
-  { rounds, turns, hopLog, signal }: VoiceRoundOptions,
+  { rounds, turns, warmUpTurns, hopLog, signal }: VoiceRoundOptions,
 ): Promise<VoiceRound[]> {
   const devServer = playground.devServer;
   if (!devServer) throw new Error('the floor needs the dev server');
   if (rounds < 1 || turns < 1) throw new Error(`nothing to measure: ${rounds} × ${turns} tones`);
-  progress('voice: the floor joins its room');
-  const floor = await openFloor(devServer, floorPages);
+  progress('voice: the floor joins its room, the stack starts its session');
+  const [floor, started] = await Promise.allSettled([
+    openFloor(devServer, floorPages),
+    startSession(page, answeredAt),
+  ]);
+  if (floor.status === 'rejected' || started.status === 'rejected') {
+    if (floor.status === 'fulfilled') await floor.value.close();
+    await endCall(page, playground).catch(() => undefined);
+    throw floor.status === 'rejected' ? floor.reason : (started as PromiseRejectedResult).reason;
+  }
+  try {
+    progress(`voice: warming up both paths (${warmUpTurns} tones, not measured)`);
+    await sleep(warmUpTurns * TURN_PERIOD_MS, undefined, { signal });
+    const windows: { from: number; to: number }[] = [];
+    let from = await page.evaluate(() => performance.timeOrigin + performance.now());
+    for (let round = 1; round <= rounds; round++) {
+      if (signal.aborted) break;
+      progress(`voice: round ${round}/${rounds}, the stack and the floor (${turns} tones)`);
+      windows.push({ from, to: from + turns * TURN_PERIOD_MS });
+      await sleep(turns * TURN_PERIOD_MS, undefined, { signal }).catch(() => undefined);
+      from += turns * TURN_PERIOD_MS;
+    }
+    await sleep(LAST_ANSWER_MS, undefined, { signal }).catch(() => undefined);
+    return await measureWindows(page, windows, floor.value, answeredAt, hopLog, rounds);
+  } finally {
+    await endCall(page, playground).catch(() => undefined);
+    await floor.value.close();
+  }
+}
+
+/** Starts the page's session and waits until the stand-in has answered its first tone. */
+async function startSession(page: Page, answeredAt: number[]): Promise<void> {
+  const answeredBefore = answeredAt.length;
+  await startCall(page, START_LIMIT_MS);
+  // After the greeting and the page's tools (applied after it, a reconnect to Gemini).
+  await waitFor(() => (answeredAt.length > answeredBefore ? true : undefined), {
+    timeoutMs: FIRST_ANSWER_LIMIT_MS,
+    intervalMs: 100,
+    what: 'the first answer to a tone in the session',
+  });
+}
+
+/** Each window's figures; throws `Unmeasured` (with them) if a window is not a figure. */
+async function measureWindows(
+  page: Page,
+  windows: { from: number; to: number }[],
+  floor: Floor,
+  answeredAt: number[],
+  hopLog: string | undefined,
+  rounds: number,
+): Promise<VoiceRound[]> {
+  const allMic = await onsetsIn(page, 'mic');
+  const heard = await onsetsIn(page, 'remote');
+  const log = hopLog ? await readHopLog(hopLog) : [];
   const result: VoiceRound[] = [];
   const failures: string[] = [];
-  try {
-    for (let round = 1; round <= rounds; round++) {
-      if (signal.aborted) {
-        failures.push(`rounds ${round} to ${rounds}: out of time`);
-        break;
-      }
-      try {
-        progress(`voice: round ${round}/${rounds}, the stack and the floor (${turns} tones)`);
-        const { window, ...stack } = await stackTurns(page, playground, answeredAt, {
-          turns,
-          hopLog,
-          signal,
-        });
-        const measured = { ...stack, floor: await floor.turns(window.from, window.to) };
-        result.push(measured);
-        const problem = roundProblem(measured);
-        if (problem) failures.push(`round ${round}: ${problem}`);
-        progress(
-          `voice: round ${round}/${rounds}: ${stack.total.length}/${stack.tones} answers heard (the stand-in answered ${stack.standInAnswered}), floor ${measured.floor.delays.length}/${measured.floor.tones} heard${problem ? ` (${problem})` : ''}; hops p50 ${stack.hops.map((d) => ms(percentile(d, 50))).join(' + ')} (${stack.hops[0]?.length ?? 0} turns traced)`,
-        );
-      } catch (error) {
-        // The next round starts from a page without a session.
-        await endCall(page, playground).catch(() => undefined);
-        failures.push(`round ${round}: ${firstLine(error)}`);
-        progress(`voice: round ${round}/${rounds} not measured: ${firstLine(error)}`);
-      }
-    }
-  } finally {
-    await floor.close();
+  for (const [i, window] of windows.entries()) {
+    const measured = {
+      ...stackTurns(allMic, heard, answeredAt, window),
+      hops: traceHops(allMic, window, log, answeredAt, heard),
+      jitterBuffer: jitterBufferIn(log, window),
+      floor: await floor.turns(window.from, window.to),
+    };
+    result.push(measured);
+    const problem = roundProblem(measured);
+    if (problem) failures.push(`round ${i + 1}: ${problem}`);
+    progress(
+      `voice: round ${i + 1}/${rounds}: ${measured.total.length}/${measured.tones} answers heard (the stand-in answered ${measured.standInAnswered}), p50 ${ms(percentile(measured.total, 50))}; floor ${measured.floor.delays.length}/${measured.floor.tones} heard, p50 ${ms(percentile(measured.floor.delays, 50))}${problem ? ` (${problem})` : ''}; hops p50 ${measured.hops.map((d) => ms(percentile(d, 50))).join(' + ')} (${measured.hops[0]?.length ?? 0} turns traced)`,
+    );
   }
+  if (windows.length < rounds)
+    failures.push(`rounds ${windows.length + 1} to ${rounds}: out of time`);
   if (failures.length > 0) throw new Unmeasured(failures.join('; '), result);
   return result;
 }
@@ -163,35 +215,16 @@ function roundProblem({ tones, standInAnswered, total, floor }: VoiceRound): str
 }
 
 /**
- * Starts a session, lets the greeting pass, then listens to `turns` tones. One clock: every
- * process's `performance.timeOrigin + now()`, the system clock below the millisecond.
+ * The stack's turns of one window. One clock: every process's `performance.timeOrigin +
+ * now()`, the system clock below the millisecond.
  */
-async function stackTurns(
-  page: Page,
-  playground: Playground,
+function stackTurns(
+  allMic: number[],
+  heard: number[],
   answeredAt: number[],
-  { turns, hopLog, signal }: Omit<VoiceRoundOptions, 'rounds'>,
-): Promise<Omit<VoiceRound, 'floor'> & { window: { from: number; to: number } }> {
-  await startCall(page, START_LIMIT_MS);
-  // The window opens once the stand-in has answered a tone: the greeting has passed, and the
-  // page's tools (applied after it, a reconnect to Gemini) are in place.
-  const answeredBefore = answeredAt.length;
-  await waitFor(() => (answeredAt.length > answeredBefore ? true : undefined), {
-    timeoutMs: FIRST_ANSWER_LIMIT_MS,
-    intervalMs: 100,
-    what: 'the first answer to a tone in the session',
-  });
-  await sleep(SETTLE_MS, undefined, { signal });
-  const from = await page.evaluate(() => performance.timeOrigin + performance.now());
-  const to = from + turns * TURN_PERIOD_MS;
-  await sleep(turns * TURN_PERIOD_MS + LAST_ANSWER_MS, undefined, { signal });
-  const allMic = await onsetsIn(page, 'mic');
-  const heard = await onsetsIn(page, 'remote');
-  await endCall(page, playground);
-  const log = hopLog ? await readHopLog(hopLog) : [];
+  { from, to }: { from: number; to: number },
+): Omit<VoiceRound, 'floor' | 'hops'> {
   const result = {
-    window: { from, to },
-    hops: traceHops(allMic, { from, to }, log, answeredAt, heard),
     tones: 0,
     standInAnswered: 0,
     total: [] as number[],

@@ -19,6 +19,11 @@ export interface WorkerProcessOptions {
   env: Record<string, string>;
   /** Receives every line the worker prints. */
   onLine?: (line: string) => void;
+  /**
+   * Node options for the worker, before its script (e.g. `--cpu-prof`, which NODE_OPTIONS
+   * refuses); the framework forks its job processes with the worker's, so they get them too.
+   */
+  nodeArgs?: string[];
   /** How long to wait for the worker to register with LiveKit. Default 30 s. */
   registerTimeoutMs?: number;
   /** Job processes kept started and waiting, so a visitor never waits for one to boot. Default 2. */
@@ -104,8 +109,9 @@ export function spawnWorker(options: WorkerProcessOptions): WorkerProcess {
   const common = ['--config', options.config, '--log-level', 'info'];
   const args =
     options.mode === 'dev'
-      ? [WORKER_CLI, 'dev', ...common]
+      ? [...(options.nodeArgs ?? []), WORKER_CLI, 'dev', ...common]
       : [
+          ...(options.nodeArgs ?? []),
           WORKER_CLI,
           'start',
           ...common,
