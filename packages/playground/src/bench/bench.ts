@@ -8,6 +8,8 @@ import { connectTimes, connectTimesInDevMode } from './connect.js';
 import { measureFailover } from './failover.js';
 import { openHopLog } from './hops.js';
 import { type BenchResults, report } from './report.js';
+import { measureResume } from './resume.js';
+import { resumeSection } from './resume-report.js';
 import { stopEverythingOnSignals } from './run/cleanup.js';
 import { withinLimit } from './run/limits.js';
 import { elapsed, progress } from './run/progress.js';
@@ -25,7 +27,16 @@ import { voiceRounds } from './voice.js';
 // them without writing the file.
 
 const OUTPUT = fileURLToPath(new URL('../../../../docs/performance.md', import.meta.url));
-const SECTIONS = ['connect', 'voice', 'switch', 'capacity', 'sizes', 'token', 'failover'] as const;
+const SECTIONS = [
+  'connect',
+  'voice',
+  'switch',
+  'capacity',
+  'sizes',
+  'token',
+  'failover',
+  'resume',
+] as const;
 type Section = (typeof SECTIONS)[number];
 /** Rounds of each repeated figure: the report shows each round and their median. */
 const ROUNDS = 3;
@@ -39,6 +50,9 @@ const CAPACITY_LEVELS = [1, 2, 4, 8];
 const SWITCHES = 5;
 /** Workers killed in the middle of a call (each about 18 s). */
 const FAILOVER_KILLS = 4;
+/** Calls, each with this many network drops (5 to 7.25 s) and as many reloads: 12 of each. */
+const RESUME_ROUNDS = 3;
+const RESUME_TRIES = 4;
 /**
  * The bench itself, start-up and cleanup included: with `npm run bench`'s build of every
  * package first (about 60 s), the whole run stays under 10 minutes.
@@ -59,6 +73,8 @@ const LIMITS_MS: Record<Section | 'connectDevMode', number> = {
   sizes: 30_000,
   token: 90_000,
   failover: 110_000,
+  /** About 200 s: 60 s per round, the stack's start. */
+  resume: 300_000,
 };
 
 /** Voice and connect share one stack: the page, the playground and its worker. */
@@ -177,7 +193,11 @@ async function main(): Promise<number> {
     results.failover = await runSection('failover', LIMITS_MS.failover, (signal) =>
       measureFailover(FAILOVER_KILLS, signal),
     );
-  const text = report(results, loadAtStart);
+  if (wanted.has('resume'))
+    results.resume = await runSection('resume', LIMITS_MS.resume, (signal) =>
+      measureResume(RESUME_ROUNDS, RESUME_TRIES, signal),
+    );
+  const text = report(results, loadAtStart) + resumeSection(results.resume);
   process.stdout.write(text);
   const failed = Object.values(results).filter((outcome) => !outcome.ok);
   progress(`finished in ${elapsed()}`);
