@@ -13,6 +13,7 @@ import { Participant, type SignalSink } from '../room/participant.js';
 import type { Room } from '../room/room.js';
 import { trace } from '../server/log.js';
 import type { JoinSettings } from './join-request.js';
+import { askHoldFor } from './offer-turns.js';
 import { handleRequest, type SignalClient } from './requests.js';
 import { keepForResume, resumeResponses } from './resume.js';
 import { serverInfo } from './server-info.js';
@@ -58,6 +59,7 @@ export class SignalConnection implements SignalClient {
     const { dualPeerConnection } = settings;
     this.participant = new Participant(grant, this.sink, room.peerHandlers(), dualPeerConnection);
     this.participant.clientProtocol = settings.clientProtocol;
+    this.participant.offerTurns.holdMs = askHoldFor(settings.sdk);
     this.participant.autoSubscribe = settings.autoSubscribe;
   }
 

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import {
+  ClientInfo_SDK,
   DisconnectReason,
   JoinRequest,
   LeaveRequest,
@@ -34,6 +35,8 @@ export interface JoinSettings {
   /** `/rtc`: publisher and subscriber connections; `/rtc/v1`: one connection. */
   dualPeerConnection: boolean;
   clientProtocol: number;
+  /** The client's SDK (livekit-client: `JS`), as its join says. */
+  sdk: ClientInfo_SDK | undefined;
   autoSubscribe: boolean;
   /** The client asks to resume its earlier connection: that participant's sid. */
   resume: boolean;
@@ -47,6 +50,7 @@ export function joinSettingsFrom(url: URL, dualPeerConnection: boolean): JoinSet
     return {
       dualPeerConnection,
       clientProtocol: Number(url.searchParams.get('client_protocol') ?? 0) || 0,
+      sdk: url.searchParams.get('sdk') === 'js' ? ClientInfo_SDK.JS : undefined,
       autoSubscribe: url.searchParams.get('auto_subscribe') !== '0',
       resume: url.searchParams.get('reconnect') === '1',
       participantSid: url.searchParams.get('sid') ?? undefined,
@@ -56,6 +60,7 @@ export function joinSettingsFrom(url: URL, dualPeerConnection: boolean): JoinSet
   return {
     dualPeerConnection,
     clientProtocol: join?.clientInfo?.clientProtocol ?? 0,
+    sdk: join?.clientInfo?.sdk,
     autoSubscribe: join?.connectionSettings?.autoSubscribe ?? true,
     resume: join?.reconnect ?? false,
     participantSid: join?.participantSid || undefined,

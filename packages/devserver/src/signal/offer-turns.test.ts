@@ -1,5 +1,6 @@
+import { ClientInfo_SDK } from '@livekit/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ASK_HOLD_MS, type OfferAsk, OfferTurns } from './offer-turns.js';
+import { ASK_HOLD_MS, askHoldFor, type OfferAsk, OfferTurns } from './offer-turns.js';
 
 /** Lets the hold of every ask asked so far pass (and the immediate that follows it). */
 const hold = () => vi.advanceTimersByTime(ASK_HOLD_MS + 1);
@@ -104,5 +105,25 @@ describe('OfferTurns', () => {
     vi.advanceTimersByTime(2_000);
     expect(sent).toEqual(['sections']);
     turns.close();
+  });
+  it("asks livekit-client at once (no hold: a browser's microphone is published without it)", () => {
+    const turns = new OfferTurns(() => 'browser');
+    turns.holdMs = askHoldFor(ClientInfo_SDK.JS);
+    const sent: string[] = [];
+    turns.request(recordedAsk(sent, 'published'));
+    expect(sent).toEqual(['published']);
+    // Still one at a time: the next waits for the offer the first asked for.
+    turns.request(recordedAsk(sent, 'sections'));
+    expect(sent).toEqual(['published']);
+    turns.offerReceived();
+    turns.answered();
+    expect(sent).toEqual(['published', 'sections']);
+    turns.close();
+  });
+
+  it('keeps the hold for rtc-node and for clients that do not say which SDK they are', () => {
+    expect(askHoldFor(ClientInfo_SDK.NODE)).toBe(ASK_HOLD_MS);
+    expect(askHoldFor(ClientInfo_SDK.RUST)).toBe(ASK_HOLD_MS);
+    expect(askHoldFor(undefined)).toBe(ASK_HOLD_MS);
   });
 });

@@ -1,3 +1,4 @@
+import { ClientInfo_SDK } from '@livekit/protocol';
 import { trace } from '../server/log.js';
 
 /** Past this, an offer the server waits for is taken as not coming, so nothing waits forever. */
@@ -9,6 +10,15 @@ const OFFER_WAIT_MS = 10_000;
  * publishes; that offer must reach the server before a `trackPublished` can cross it.
  */
 export const ASK_HOLD_MS = 400;
+
+/**
+ * The hold for a client of `sdk` (ClientInfo's): none for livekit-client (`JS`), which neither
+ * offers on its own nor deadlocks, so that a browser's microphone is published without the
+ * hold (it was 400 ms of every page's join and resume); rtc-node and any other client keep it.
+ */
+export function askHoldFor(sdk: ClientInfo_SDK | undefined): number {
+  return sdk === ClientInfo_SDK.JS ? 0 : ASK_HOLD_MS;
+}
 
 interface HeldAsk {
   ask: OfferAsk;
@@ -43,6 +53,9 @@ export class OfferTurns {
   private holdTimer: NodeJS.Timeout | undefined;
   private readonly waiting: HeldAsk[] = [];
 
+  /** How long each ask waits ({@link askHoldFor}; set once the client's join was read). */
+  holdMs = ASK_HOLD_MS;
+
   constructor(private readonly who: () => string) {}
 
   /** The client will offer without being asked (the offer embedded in its join request). */
@@ -51,11 +64,11 @@ export class OfferTurns {
   }
 
   /**
-   * Runs `ask` after {@link ASK_HOLD_MS} if the client has no offer under way then, else once
+   * Runs `ask` after {@link holdMs} if the client has no offer under way then, else once
    * that offer has been answered.
    */
   request(ask: OfferAsk): void {
-    this.waiting.push({ ask, notBefore: Date.now() + ASK_HOLD_MS });
+    this.waiting.push({ ask, notBefore: Date.now() + this.holdMs });
     this.next();
   }
 

@@ -8,6 +8,8 @@ import { connectTimes, connectTimesInDevMode } from './connect.js';
 import { measureFailover } from './failover.js';
 import { openHopLog } from './hops.js';
 import { type BenchResults, report } from './report.js';
+import { measureResume } from './resume.js';
+import { resumeSection } from './resume-report.js';
 import { stopEverythingOnSignals } from './run/cleanup.js';
 import { withinLimit } from './run/limits.js';
 import { elapsed, progress } from './run/progress.js';
@@ -27,8 +29,11 @@ import { voiceRounds } from './voice.js';
 
 const OUTPUT = fileURLToPath(new URL('../../../../docs/performance.md', import.meta.url));
 const SECTIONS = ['connect', 'voice', 'switch', 'capacity', 'sizes', 'token', 'failover'] as const;
-/** Run only when named (`npm run bench soak`): longer than the whole run's 10 minutes. */
-const OPT_IN_SECTIONS = ['soak'] as const;
+/**
+ * Run only when named (`npm run bench soak`, `npm run bench resume`): the soak is longer than
+ * the whole run's 10 minutes, and the resume section's 3 minutes would take it past them.
+ */
+const OPT_IN_SECTIONS = ['soak', 'resume'] as const;
 type Section = (typeof SECTIONS)[number];
 /** Rounds of each repeated figure: the report shows each round and their median. */
 const ROUNDS = 3;
@@ -44,6 +49,9 @@ const CAPACITY_LEVELS = [1, 2, 4, 8];
 const SWITCHES = 5;
 /** Workers killed in the middle of a call (each about 18 s). */
 const FAILOVER_KILLS = 4;
+/** Calls, each with this many network drops (5 to 7.25 s) and as many reloads: 12 of each. */
+const RESUME_ROUNDS = 3;
+const RESUME_TRIES = 4;
 /**
  * The bench itself, start-up and cleanup included: with `npm run bench`'s build of every
  * package first (about 60 s), the whole run stays under 10 minutes.
@@ -55,7 +63,7 @@ const RUN_BUDGET_MS = 520_000;
  * switches, token 34 s, failover about 19 s per kill). The run's budget cuts the later ones
  * if earlier ones ran long: they fail with "no time left" instead of the run overrunning.
  */
-const LIMITS_MS: Record<Section | 'connectDevMode', number> = {
+const LIMITS_MS: Record<Section | 'connectDevMode' | 'resume', number> = {
   voice: 160_000,
   switch: 90_000,
   connect: 60_000,
@@ -64,6 +72,8 @@ const LIMITS_MS: Record<Section | 'connectDevMode', number> = {
   sizes: 30_000,
   token: 90_000,
   failover: 110_000,
+  /** About 200 s: 60 s per round, the stack's start. */
+  resume: 300_000,
 };
 
 /**
@@ -203,7 +213,13 @@ async function main(): Promise<number> {
       soak({ ...SOAK, signal }),
     );
   }
-  const text = report(results, loadAtStart);
+  if (wanted.has('resume')) {
+    setRunBudget(LIMITS_MS.resume + 60_000);
+    results.resume = await runSection('resume', LIMITS_MS.resume, (signal) =>
+      measureResume(RESUME_ROUNDS, RESUME_TRIES, signal),
+    );
+  }
+  const text = report(results, loadAtStart) + resumeSection(results.resume);
   process.stdout.write(text);
   const failed = Object.values(results).filter((outcome) => !outcome.ok);
   progress(`finished in ${elapsed()}`);
