@@ -180,14 +180,25 @@ function restartIceOnReconnect(): () => void {
     'checkDtlsConnected()',
     'iceTransport.start()',
   ]);
+  // A second start of a running ICE would wait for a completion the first one took.
+  const starting = new WeakSet<object>();
   return () => {
     const prototype = PeerConnection.prototype as unknown as { connect: Method };
     prototype.connect = async function (this: unknown, ...args) {
       const pc = this as RTCPeerConnection;
       // After a restart no pair is nominated: the old one was dropped with the credentials.
       const restarted = pc.dtlsTransports
-        .filter((dtls) => dtls.state === 'connected' && !dtls.iceTransport.connection.nominated)
-        .map((dtls) => dtls.iceTransport.start().catch(() => undefined));
+        .filter(
+          ({ state, iceTransport }) =>
+            state === 'connected' &&
+            !iceTransport.connection.nominated &&
+            !starting.has(iceTransport),
+        )
+        .map(async ({ iceTransport }) => {
+          starting.add(iceTransport);
+          await iceTransport.start().catch(() => undefined);
+          starting.delete(iceTransport);
+        });
       await Promise.all([connect.apply(this, args), ...restarted]);
     };
   };
