@@ -68,9 +68,9 @@ async function negotiate(client: RTCPeerConnection, peer: ParticipantPeer, iceRe
 describe('ParticipantPeer sending to a client', () => {
   it('nominates a pair whatever generation number the client gives its candidates', async () => {
     // Clients number their gatherings their own way; werift compared it with its own count.
-    const { server, received } = await connected((c) =>
-      c.replace(/generation \d+/, 'generation 1'),
-    );
+    const { server, received } = await connected({
+      rewrite: (c) => c.replace(/generation \d+/, 'generation 1'),
+    });
     server.send('hello');
     await until(() => (received.includes('hello') ? true : undefined), '"hello" on the client');
   });
