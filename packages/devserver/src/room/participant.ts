@@ -17,6 +17,7 @@ import {
   type WantedTrack,
 } from '../rtc/peer.js';
 import { SubscriberPeer } from '../rtc/subscriber-peer.js';
+import { traceTransport } from '../rtc/transport-trace.js';
 import { OfferTurns } from '../signal/offer-turns.js';
 import { newId } from './ids.js';
 import type { PublishedTrack } from './published-track.js';
@@ -83,6 +84,7 @@ export class Participant {
         handlers.onDataChannel(this, channel);
       },
     });
+    traceTransport(this.peer.pc, () => this.identity);
   }
 
   /** The current signalling connection; a resume replaces it. */

@@ -8,6 +8,7 @@ import {
   useSdesMid,
   useVP8,
 } from 'werift';
+import { trace } from '../server/log.js';
 import { applyWeriftFixes } from './werift-fixes.js';
 
 // Before any peer connection exists: the fixes apply to every werift peer in this process.
@@ -89,8 +90,13 @@ export async function addTrickledCandidate(
   // An mDNS name would make werift send multicast queries onto the LAN; the peer's real
   // address is learnt from its connectivity checks anyway (peer-reflexive).
   if (!candidate.candidate || /\.local\b/.test(candidate.candidate)) return;
+  trace('trickled candidate: %s', candidate.candidate);
   await pc.addIceCandidate({
-    candidate: candidate.candidate,
+    // werift nominates a pair only if its remote candidate's `generation` equals werift's own
+    // count of ICE restarts, a number the client keeps its own way (a client that restarted
+    // ICE has its candidates refused for good). A trickled candidate is of the client's
+    // current gathering (its ufrag says which), so the number is left out.
+    candidate: candidate.candidate.replace(/ generation \d+/, ''),
     sdpMid: candidate.sdpMid ?? undefined,
   });
 }

@@ -12,7 +12,7 @@ import {
 } from 'werift';
 
 /**
- * Four werift bugs that break the dev server against Chromium and rtc-node, fixed here at
+ * Five werift bugs that break the dev server against Chromium and rtc-node, fixed here at
  * run time so that they are fixed wherever @voice-agent/devserver is installed (see
  * werift-fixes.test.ts and the package README's "werift fixes"). Each fix wraps one werift
  * method; werift is pinned, and any other version or a method of another shape is refused.
@@ -167,10 +167,47 @@ function useOnlyConfiguredStunServer(): () => void {
   };
 }
 
+/**
+ * An ICE restart (new remote credentials) set ICE back to "new", but connect() skipped every
+ * transport whose DTLS was still connected, so ICE was never started again: no checks of its
+ * own, the client's first checks parked as "early" for good, and whether a pair ever got
+ * nominated (the only pair werift sends on) was left to chance. Receiving still worked, so a
+ * resumed client could talk while hearing nothing. ICE of such a transport is started again.
+ */
+function restartIceOnReconnect(): () => void {
+  const connect = method(PeerConnection.prototype, 'RTCPeerConnection', 'connect', [
+    'iceTransport.state === "connected"',
+    'checkDtlsConnected()',
+    'iceTransport.start()',
+  ]);
+  // A second start of a running ICE would wait for a completion the first one took.
+  const starting = new WeakSet<object>();
+  return () => {
+    const prototype = PeerConnection.prototype as unknown as { connect: Method };
+    prototype.connect = async function (this: unknown, ...args) {
+      const pc = this as RTCPeerConnection;
+      // After a restart no pair is nominated: the old one was dropped with the credentials.
+      const restarted = pc.dtlsTransports
+        .filter(
+          ({ state, iceTransport }) =>
+            state === 'connected' &&
+            !iceTransport.connection.nominated &&
+            !starting.has(iceTransport),
+        )
+        .map(async ({ iceTransport }) => {
+          starting.add(iceTransport);
+          await iceTransport.start().catch(() => undefined);
+          starting.delete(iceTransport);
+        });
+      await Promise.all([connect.apply(this, args), ...restarted]);
+    };
+  };
+}
+
 let applied = false;
 
 /**
- * Applies the four fixes to werift, once per process; every werift peer connection made
+ * Applies the five fixes to werift, once per process; every werift peer connection made
  * afterwards in this process has them.
  * @throws {WeriftFixError} when werift is not {@link WERIFT_VERSION} or a fixed method moved.
  */
@@ -184,6 +221,7 @@ export function applyWeriftFixes(): void {
     keepRemoteTransceiversOwnMids(),
     numberFinishedFirstInEpoch(),
     useOnlyConfiguredStunServer(),
+    restartIceOnReconnect(),
   ];
   for (const install of installs) install();
   applied = true;

@@ -288,6 +288,14 @@ describe('livekit-client in Chromium and rtc-node in one room', () => {
       what: 'rtc-node to hear the resumed browser',
     });
     level.stop();
+    // And the other way: the resumed browser restarted ICE, and the server sends on the new
+    // path (werift used to keep receiving while sending nothing).
+    await node.localParticipant?.publishData(new TextEncoder().encode('after the resume'), {
+      reliable: true,
+    });
+    expect(
+      await seenInPage((s) => s.type === 'data' && s.text === 'after the resume'),
+    ).toMatchObject({ from: 'node' });
   });
 
   it('tells the others when a track is muted and when it is unpublished', async () => {

@@ -47,6 +47,8 @@ afterEach(async ({ task }) => {
     console.error(
       [
         `widget states: ${(await stateSequence(stack.page)).join(' → ')}`,
+        // Since the last reset (the last typed question): whether its answer was heard at all.
+        `agent audio peak since the last question: ${await agentAudioPeak(stack.page)}`,
         'stack logs:',
         ...stack.logs.slice(-150),
       ].join('\n'),
