@@ -5,7 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contextDeliveries, startCall, typedTurn } from './disruption-observer.js';
 import { type OfflineStack, startOfflineStack } from './offline-stack.js';
-import { stateSequence } from './page-recorder.js';
+import { eventsIn, stateSequence } from './page-recorder.js';
 
 // `persist` in a real browser: the playground's pages (both carry `persist`), the real token
 // service issuing resume tickets, the dev server, the real agent worker and the Gemini Live
@@ -84,7 +84,7 @@ beforeEach(({ onTestFailed }) => {
 
 afterAll(() => stack?.close());
 
-describe('persist: the call survives reloads and navigation (offline demo mode)', () => {
+describe('persist: the call survives reloads, navigation and remounts (offline demo mode)', () => {
   let first: { room: string; identity: string };
   let job: string | undefined;
   let ticketBeforeNavigation: { key: string; value: string } | undefined;
@@ -127,6 +127,57 @@ describe('persist: the call survives reloads and navigation (offline demo mode)'
     await typedTurn(page, 'Who am I?', 'Your name is Grace');
     expect(contextDeliveries(standIn(), 0).filter((d) => d.delivery !== 'once')).toEqual([]);
     expect(await widget.locator('[part~="notice"]').count()).toBe(0);
+  });
+
+  it('keeps it when a single-page app removes the element and mounts a new one', async () => {
+    const eventsBefore = (await eventsIn(page)).length;
+    // As a router does on a route change: the old element goes, and a new one like it, with
+    // the page's tool registered again (app.js's), comes.
+    await page.evaluate(() => {
+      const old = document.querySelector('voice-agent') as HTMLElement;
+      const next = old.cloneNode(false) as HTMLElementTagNameMap['voice-agent'];
+      next.registerTool<{ color: string }>({
+        name: 'set_page_color',
+        description: 'Repaint the background of the page the visitor is on',
+        parameters: {
+          type: 'object',
+          properties: {
+            color: { type: 'string', description: 'a CSS colour, e.g. #bfdbfe or teal' },
+          },
+          required: ['color'],
+        },
+        handler: ({ color }) => {
+          document.body.style.backgroundColor = color;
+          return { color };
+        },
+      });
+      const parent = old.parentElement as HTMLElement;
+      old.remove();
+      parent.append(next);
+    });
+    // The new element shows the captions at once, then rejoins.
+    expect((await shownCaptions()).some((text) => text.includes('Your name is Grace'))).toBe(true);
+    await waitFor(
+      async () =>
+        (await eventsIn(page))
+          .slice(eventsBefore)
+          .some((e) => e.type === 'voice-agent-state' && e.detail.state === 'listening')
+          ? true
+          : undefined,
+      { what: 'the new element listening', timeoutMs: 30_000 },
+    );
+    expect(visitorRoom()).toEqual(first);
+    expect(
+      devServer()
+        .jobs()
+        .map((j) => j.id),
+    ).toEqual([job]);
+    await typedTurn(page, 'Who am I?', 'Your name is Grace');
+    expect(contextDeliveries(standIn(), 0).filter((d) => d.delivery !== 'once')).toEqual([]);
+    // The call went on: no element said it ended.
+    expect(
+      (await eventsIn(page)).slice(eventsBefore).filter((e) => e.type === 'voice-agent-ended'),
+    ).toEqual([]);
   });
 
   it('refuses a replayed ticket: the widget starts a new call with a notice', async () => {

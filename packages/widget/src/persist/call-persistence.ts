@@ -53,6 +53,11 @@ export class CallPersistence implements ReactiveController {
     return this.#saved !== undefined;
   }
 
+  /** A call is kept for the tab's next page or element (a ticket is saved). */
+  get holdsCall(): boolean {
+    return this.#host.persist && this.#memoryNow().load() !== undefined;
+  }
+
   hostConnected(): void {
     this.#host.addEventListener('voice-agent-transcript', this.#saveCaptions);
     this.#host.addEventListener('voice-agent-ended', this.#forget);
