@@ -3,7 +3,12 @@ import { makeToneWav, waitFor } from '@voice-agent/testing';
 import type {} from '@voice-agent/widget';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { contextDeliveries, startCall, typedTurn } from './disruption-observer.js';
+import {
+  contextDeliveries,
+  newestConnection,
+  startCall,
+  typedTurn,
+} from './disruption-observer.js';
 import { type OfflineStack, startOfflineStack } from './offline-stack.js';
 import { eventsIn, stateSequence } from './page-recorder.js';
 
@@ -219,20 +224,22 @@ describe('persist: the call survives reloads, navigation and remounts (offline d
     const roomsBefore = devServer()
       .rooms()
       .map((r) => r.name);
+    const connectionsBefore = newestConnection(standIn());
     await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
     await reachesState('listening');
-    const { room } = visitorRoomOtherThan(...roomsBefore);
+    visitorRoomOtherThan(...roomsBefore);
     await loaded();
     expect(await shownCaptions()).toEqual([]);
     expect(await savedCall()).toBeUndefined();
+    // The page's leave is a hang-up: the agent ends its session (its model connections close)
+    // at once, not after its grace period (30 s). Its job process and the room (kept for the
+    // departure timeout, as on LiveKit) may take longer to go.
     await waitFor(
-      () =>
-        devServer()
-          .jobs()
-          .some((j) => j.room === room)
-          ? undefined
-          : true,
-      { what: "the call's agent to leave", timeoutMs: 20_000 },
+      () => {
+        const call = standIn().connections.filter((c) => c.id > connectionsBefore);
+        return call.length > 0 && call.every((c) => c.ended) ? true : undefined;
+      },
+      { what: "the call's agent session to end", timeoutMs: 20_000 },
     );
     expect(await stateSequence(page)).toEqual([]);
   });
