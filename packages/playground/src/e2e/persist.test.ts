@@ -160,8 +160,15 @@ describe('persist: the call survives reloads, navigation and remounts (offline d
       old.remove();
       parent.append(next);
     });
-    // The new element shows the captions at once, then rejoins.
-    expect((await shownCaptions()).some((text) => text.includes('Your name is Grace'))).toBe(true);
+    // The new element shows the captions as soon as it has rendered (its persist code loads
+    // first, as on a new page), then rejoins.
+    await waitFor(
+      async () =>
+        (await shownCaptions()).some((text) => text.includes('Your name is Grace'))
+          ? true
+          : undefined,
+      { what: 'the captions in the new element', timeoutMs: 5_000, intervalMs: 50 },
+    );
     await waitFor(
       async () =>
         (await eventsIn(page))
