@@ -181,7 +181,9 @@ export class Call implements ReactiveController {
       throw new VoiceAgentError('not_connected', 'Start a call before sending text.');
     }
     await run.room.localParticipant.sendText(text, { topic: TOPICS.chat });
-    const segment = { segmentId: `chat-${++this.#chatCount}`, role: 'user' as const, text };
+    // Unique across pages: a `persist` call's restored captions hold the earlier pages' ones.
+    const segmentId = `chat-${Date.now().toString(36)}-${++this.#chatCount}`;
+    const segment = { segmentId, role: 'user' as const, text };
     this.#host.call.caption({ ...segment, final: true });
   }
 
