@@ -33,6 +33,7 @@ export {
   type ModelStatus,
   TOPICS,
   TRANSCRIPTION_ATTRIBUTES,
+  VISITOR_AWAY_METHOD,
 } from './room/room.js';
 export {
   DEFAULT_AGENT_NAME,

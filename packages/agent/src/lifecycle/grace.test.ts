@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { ParticipantKind, Room } from '@livekit/rtc-node';
+import { ParticipantKind, Room, RoomEvent } from '@livekit/rtc-node';
+import { VISITOR_AWAY_METHOD } from '@voice-agent/protocol';
 import { waitFor } from '@voice-agent/testing';
 import { AccessToken } from 'livekit-server-sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,41 @@ describe('the grace period for a visitor whose connection dropped', { timeout: 1
       ).toBe('listening');
       expect(stack.server.jobs().filter((job) => job.room === 'back')).toHaveLength(1);
       again.close();
+    } finally {
+      await watch.room.disconnect();
+    }
+  });
+
+  it('ends the session once a visitor who stepped away stays gone past the grace period', async () => {
+    // An rtc-node visitor that the agent serves (it joins alone), which steps away as a
+    // remounted `persist` widget does: voice-agent.away, then a leave (CLIENT_INITIATED).
+    const visitor = new Room();
+    await visitor.connect(stack.server.url, await visitorToken('gone', 'grace-agent'));
+    const agent = await waitFor(
+      () =>
+        [...visitor.remoteParticipants.values()].find(
+          (p) => p.kind === ParticipantKind.AGENT && p.attributes['lk.agent.state'] === 'listening',
+        ),
+      { what: 'the agent listening', timeoutMs: 30_000 },
+    );
+    const watch = await bystander('gone');
+    try {
+      const agentLeft = new Promise<void>((resolve) =>
+        watch.room.on(RoomEvent.ParticipantDisconnected, (participant) => {
+          if (participant.identity === agent.identity) resolve();
+        }),
+      );
+      await visitor.localParticipant?.performRpc({
+        destinationIdentity: agent.identity,
+        method: VISITOR_AWAY_METHOD,
+        payload: '',
+      });
+      await visitor.disconnect();
+      // The bystander keeps the room: only the agent's grace period can end the call.
+      await agentLeft;
+      expect(stack.server.rooms().find((room) => room.name === 'gone')?.participants).toEqual([
+        'bystander-gone',
+      ]);
     } finally {
       await watch.room.disconnect();
     }

@@ -91,9 +91,11 @@ async function entry(ctx: JobContext): Promise<void> {
     room,
     participant.identity,
     config.reconnectGraceSeconds * 1000,
-    () => {
-      log().info('the visitor did not come back within the grace period, ending the session');
-      void session.close();
+    (why) => {
+      if (why === 'gone') {
+        log().info('the visitor did not come back within the grace period, ending the session');
+      }
+      session.shutdown({ drain: false, reason: voice.CloseReason.PARTICIPANT_DISCONNECTED });
     },
   );
   // Registered before the session sets lk.agent.state, which is the page's cue to declare.
@@ -129,7 +131,8 @@ async function entry(ctx: JobContext): Promise<void> {
     room,
     inputOptions: {
       textEnabled: true,
-      closeOnDisconnect: true,
+      // The visitor's grace period (awaitVisitorReturn) tells a hang-up from stepping away.
+      closeOnDisconnect: false,
       audioSampleRate: SESSION_PCM_FORMAT.sampleRate,
       audioNumChannels: SESSION_PCM_FORMAT.numChannels,
       participantIdentity: participant.identity,

@@ -32,7 +32,8 @@ export interface DevServerOptions {
   pingTimeoutSeconds?: number;
   /**
    * Seconds a participant whose signal connection dropped (no leave) stays in its room, so
-   * that livekit-client can resume the session (`reconnect=1`), as on LiveKit. Default 20.
+   * that livekit-client can resume the session (`reconnect=1`), and that a room whose last
+   * visitor left (agents do not keep it) lives on, as on LiveKit. Default 20.
    */
   departureTimeoutSeconds?: number;
   /** Agent dispatch timeouts: a silent worker's turn, and a job no worker takes. */
@@ -106,7 +107,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   }
   const timeouts = { pingS: pingTimeoutSeconds, departureS: departureTimeoutSeconds };
   const dispatcher = new AgentDispatcher(apiKey, apiSecret, options.agentDispatch);
-  const registry = new RoomRegistry(dispatcher);
+  const registry = new RoomRegistry(dispatcher, departureTimeoutSeconds);
   const sockets = new WebSocketServer({ noServer: true });
 
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {

@@ -3,13 +3,20 @@ import type { AgentDispatcher } from '../agent/dispatcher.js';
 import type { ParticipantGrant } from '../auth/token.js';
 import { relayChannel } from '../data/relay.js';
 import { Room } from '../room/room.js';
+import { DEFAULT_DEPARTURE_TIMEOUT_S } from '../signal/resume.js';
 
 /** Every live room by name; a room exists while a participant is in it. */
 export class RoomRegistry {
   readonly rooms = new Map<string, Room>();
   private readonly dispatched = new WeakMap<Room, Set<string>>();
 
-  constructor(private readonly dispatcher: AgentDispatcher) {}
+  /** Rooms whose last visitor left, until they end. */
+  private readonly emptied = new WeakMap<Room, NodeJS.Timeout>();
+
+  constructor(
+    private readonly dispatcher: AgentDispatcher,
+    private readonly departureS = DEFAULT_DEPARTURE_TIMEOUT_S,
+  ) {}
 
   /** The room a token names, created on first join. */
   roomFor(name: string): Room {
@@ -17,11 +24,30 @@ export class RoomRegistry {
     if (!room) {
       room = new Room(name, {
         onDataChannel: (r, participant, channel) => relayChannel(r, participant, channel),
-        onEmpty: (r) => void this.endRoom(r),
+        onEmpty: (r) => this.endUnlessRejoined(r),
       });
       this.rooms.set(name, room);
     }
     return room;
+  }
+
+  /**
+   * As on LiveKit, a room whose last visitor left (agents do not keep it) lives on for the
+   * departure timeout, whatever the leave: a visitor who comes back (a reload, a remounted
+   * widget) finds the call and its agent still there.
+   */
+  private endUnlessRejoined(room: Room): void {
+    clearTimeout(this.emptied.get(room));
+    if (this.departureS === 0) {
+      void this.endRoom(room);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.emptied.delete(room);
+      if (![...room.participants.values()].some((p) => !p.isAgent)) void this.endRoom(room);
+    }, this.departureS * 1000);
+    timer.unref();
+    this.emptied.set(room, timer);
   }
 
   /** A participant with this identity already in the room is replaced, as LiveKit does. */

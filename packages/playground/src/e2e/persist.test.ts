@@ -3,9 +3,14 @@ import { makeToneWav, waitFor } from '@voice-agent/testing';
 import type {} from '@voice-agent/widget';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { contextDeliveries, startCall, typedTurn } from './disruption-observer.js';
+import {
+  contextDeliveries,
+  newestConnection,
+  startCall,
+  typedTurn,
+} from './disruption-observer.js';
 import { type OfflineStack, startOfflineStack } from './offline-stack.js';
-import { stateSequence } from './page-recorder.js';
+import { eventsIn, stateSequence } from './page-recorder.js';
 
 // `persist` in a real browser: the playground's pages (both carry `persist`), the real token
 // service issuing resume tickets, the dev server, the real agent worker and the Gemini Live
@@ -84,7 +89,7 @@ beforeEach(({ onTestFailed }) => {
 
 afterAll(() => stack?.close());
 
-describe('persist: the call survives reloads and navigation (offline demo mode)', () => {
+describe('persist: the call survives reloads, navigation and remounts (offline demo mode)', () => {
   let first: { room: string; identity: string };
   let job: string | undefined;
   let ticketBeforeNavigation: { key: string; value: string } | undefined;
@@ -129,6 +134,64 @@ describe('persist: the call survives reloads and navigation (offline demo mode)'
     expect(await widget.locator('[part~="notice"]').count()).toBe(0);
   });
 
+  it('keeps it when a single-page app removes the element and mounts a new one', async () => {
+    const eventsBefore = (await eventsIn(page)).length;
+    // As a router does on a route change: the old element goes, and a new one like it, with
+    // the page's tool registered again (app.js's), comes.
+    await page.evaluate(() => {
+      const old = document.querySelector('voice-agent') as HTMLElement;
+      const next = old.cloneNode(false) as HTMLElementTagNameMap['voice-agent'];
+      next.registerTool<{ color: string }>({
+        name: 'set_page_color',
+        description: 'Repaint the background of the page the visitor is on',
+        parameters: {
+          type: 'object',
+          properties: {
+            color: { type: 'string', description: 'a CSS colour, e.g. #bfdbfe or teal' },
+          },
+          required: ['color'],
+        },
+        handler: ({ color }) => {
+          document.body.style.backgroundColor = color;
+          return { color };
+        },
+      });
+      const parent = old.parentElement as HTMLElement;
+      old.remove();
+      parent.append(next);
+    });
+    // The new element shows the captions as soon as it has rendered (its persist code loads
+    // first, as on a new page), then rejoins.
+    await waitFor(
+      async () =>
+        (await shownCaptions()).some((text) => text.includes('Your name is Grace'))
+          ? true
+          : undefined,
+      { what: 'the captions in the new element', timeoutMs: 5_000, intervalMs: 50 },
+    );
+    await waitFor(
+      async () =>
+        (await eventsIn(page))
+          .slice(eventsBefore)
+          .some((e) => e.type === 'voice-agent-state' && e.detail.state === 'listening')
+          ? true
+          : undefined,
+      { what: 'the new element listening', timeoutMs: 30_000 },
+    );
+    expect(visitorRoom()).toEqual(first);
+    expect(
+      devServer()
+        .jobs()
+        .map((j) => j.id),
+    ).toEqual([job]);
+    await typedTurn(page, 'Who am I?', 'Your name is Grace');
+    expect(contextDeliveries(standIn(), 0).filter((d) => d.delivery !== 'once')).toEqual([]);
+    // The call went on: no element said it ended.
+    expect(
+      (await eventsIn(page)).slice(eventsBefore).filter((e) => e.type === 'voice-agent-ended'),
+    ).toEqual([]);
+  });
+
   it('refuses a replayed ticket: the widget starts a new call with a notice', async () => {
     // The ticket the last page load already used, put back as a copied tab would have it.
     const { key, value } = ticketBeforeNavigation as { key: string; value: string };
@@ -168,20 +231,22 @@ describe('persist: the call survives reloads and navigation (offline demo mode)'
     const roomsBefore = devServer()
       .rooms()
       .map((r) => r.name);
+    const connectionsBefore = newestConnection(standIn());
     await widget.getByRole('button', { name: 'Talk to our assistant' }).click();
     await reachesState('listening');
-    const { room } = visitorRoomOtherThan(...roomsBefore);
+    visitorRoomOtherThan(...roomsBefore);
     await loaded();
     expect(await shownCaptions()).toEqual([]);
     expect(await savedCall()).toBeUndefined();
+    // The page's leave is a hang-up: the agent ends its session (its model connections close)
+    // at once, not after its grace period (30 s). Its job process and the room (kept for the
+    // departure timeout, as on LiveKit) may take longer to go.
     await waitFor(
-      () =>
-        devServer()
-          .jobs()
-          .some((j) => j.room === room)
-          ? undefined
-          : true,
-      { what: "the call's agent to leave", timeoutMs: 20_000 },
+      () => {
+        const call = standIn().connections.filter((c) => c.id > connectionsBefore);
+        return call.length > 0 && call.every((c) => c.ended) ? true : undefined;
+      },
+      { what: "the call's agent session to end", timeoutMs: 20_000 },
     );
     expect(await stateSequence(page)).toEqual([]);
   });

@@ -57,3 +57,11 @@ export const END_REASON = {
 
 /** One of the {@link END_REASON} values. */
 export type EndReason = (typeof END_REASON)[keyof typeof END_REASON];
+
+/**
+ * RPC method the widget calls on the agent just before it leaves a call that its next element
+ * (`persist`: a single-page app that remounts it) rejoins: the leave that follows is the
+ * visitor stepping away, and the agent waits its reconnect grace period instead of ending the
+ * session as for a hang-up.
+ */
+export const VISITOR_AWAY_METHOD = 'voice-agent.away';

@@ -20,7 +20,7 @@ export interface CallHost extends ReactiveControllerHost, HTMLElement {
   /** Keep the call across reloads and navigation (`persist`). */
   persist: boolean;
   /** Keeps the resume tickets the token service answers (`persist`). */
-  readonly persistence: Pick<PersistenceLoader, 'keep' | 'takeTicket'>;
+  readonly persistence: Pick<PersistenceLoader, 'keep' | 'takeTicket' | 'holdsCall'>;
   readonly tools: PageToolRegistry;
   /** Where the call puts the agent's `<audio>` element. */
   readonly audioContainer: HTMLElement | null;

@@ -17,6 +17,7 @@ import { configError, connectionError, microphoneError } from './call-errors.js'
 import type { CallHost } from './call-host.js';
 import { readCaptions } from './caption-reader.js';
 import { requestConnectionDetails } from './connection-details.js';
+import { departed, stepAway } from './handover.js';
 import { LevelMeter } from './levels.js';
 import { createRoom, joinRoom } from './room-connection.js';
 import { ToolBridge } from './tool-bridge.js';
@@ -65,7 +66,13 @@ export class Call implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    if (this.#run) void this.end();
+    if (!this.#run) return;
+    // A move within the page (out and back in within one task) keeps the call.
+    queueMicrotask(() => {
+      if (!this.#run || this.#host.isConnected) return;
+      if (this.#host.persistence.holdsCall) this.#stepAway();
+      else void this.end();
+    });
   }
 
   /** Starts a call; does nothing while one is under way. */
@@ -130,6 +137,8 @@ export class Call implements ReactiveController {
     this.#listen(room, signal);
 
     try {
+      // An element this one replaces (`persist`) leaves the call first.
+      if (options.resumeTicket) await departed();
       const details = await requestConnectionDetails(this.#host, options.resumeTicket, signal);
       if (signal.aborted) return;
       await joinRoom(room, details, { muted: options.muted });
@@ -172,7 +181,9 @@ export class Call implements ReactiveController {
       throw new VoiceAgentError('not_connected', 'Start a call before sending text.');
     }
     await run.room.localParticipant.sendText(text, { topic: TOPICS.chat });
-    const segment = { segmentId: `chat-${++this.#chatCount}`, role: 'user' as const, text };
+    // Unique across pages: a `persist` call's restored captions hold the earlier pages' ones.
+    const segmentId = `chat-${Date.now().toString(36)}-${++this.#chatCount}`;
+    const segment = { segmentId, role: 'user' as const, text };
     this.#host.call.caption({ ...segment, final: true });
   }
 
@@ -219,6 +230,15 @@ export class Call implements ReactiveController {
   #watchMicrophone(room: Room): void {
     const track = room.localParticipant.getTrackPublication(Track.Source.Microphone)?.audioTrack;
     if (track) this.#levels.watchMicrophone(track);
+  }
+
+  /** The element left the page with `persist`: the page's next element rejoins the call. */
+  #stepAway(): void {
+    const agent = this.#run?.agent.agent?.identity;
+    const room = this.#teardown();
+    if (room) stepAway(room, agent);
+    // No `voice-agent-ended`: the call goes on in the next element.
+    this.#host.call.apply({ type: 'end' });
   }
 
   #fail(error: VoiceAgentError): void {

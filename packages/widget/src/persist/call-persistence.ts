@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallState } from '../call/call-state.js';
+import type { VoiceAgentTranscriptEvent } from '../events/transcript.js';
 import { type ResumeTicket, swapResumeTicket, type TokenRequestOptions } from '../token/token.js';
 import { CallMemory, type SavedCall } from './call-memory.js';
 
@@ -39,6 +40,7 @@ async function audioAllowed(): Promise<boolean> {
 export class CallPersistence implements ReactiveController {
   readonly #host: PersistenceHost;
   #memory: CallMemory | undefined;
+  #memoryKey: string | undefined;
   #saved: SavedCall | undefined;
   #swapTimer: ReturnType<typeof setTimeout> | undefined;
   #restored = false;
@@ -53,9 +55,16 @@ export class CallPersistence implements ReactiveController {
     return this.#saved !== undefined;
   }
 
+  /** A call is kept for the tab's next page or element (a ticket is saved). */
+  get holdsCall(): boolean {
+    return this.#host.persist && this.#memoryNow().load() !== undefined;
+  }
+
   hostConnected(): void {
-    this.#host.addEventListener('voice-agent-transcript', this.#saveCaptions);
+    this.#host.addEventListener('voice-agent-transcript', this.#saveFinalCaption);
     this.#host.addEventListener('voice-agent-ended', this.#forget);
+    // What is said while the page goes (interim captions included) is kept too.
+    globalThis.addEventListener?.('pagehide', this.#saveCaptions);
   }
 
   /** Before the first render, once the page has set its properties (`tokenUrl` from script). */
@@ -73,9 +82,12 @@ export class CallPersistence implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    this.#host.removeEventListener('voice-agent-transcript', this.#saveCaptions);
+    this.#host.removeEventListener('voice-agent-transcript', this.#saveFinalCaption);
     this.#host.removeEventListener('voice-agent-ended', this.#forget);
+    globalThis.removeEventListener?.('pagehide', this.#saveCaptions);
     clearTimeout(this.#swapTimer);
+    // The page's next element (a single-page app's remount) restores these.
+    this.#saveCaptions();
   }
 
   /** The ticket for the next start, once: a ticket is good for one rejoin. */
@@ -103,6 +115,11 @@ export class CallPersistence implements ReactiveController {
     if (fresh && this.#swapTimer !== undefined) this.keep(fresh);
   }
 
+  /** Interim captions change several times a second: only final ones are written. */
+  #saveFinalCaption = (event: Event) => {
+    if ((event as VoiceAgentTranscriptEvent).detail.final) this.#saveCaptions();
+  };
+
   #saveCaptions = () => {
     if (this.#host.persist) this.#memoryNow().saveCaptions(this.#host.call.transcript.segments);
   };
@@ -114,8 +131,11 @@ export class CallPersistence implements ReactiveController {
     this.#memory?.clear();
   };
 
-  /** The memory for the current token URL (attributes may change before a call). */
+  /** The memory for the current token URL and id (attributes may change before a call). */
   #memoryNow(): CallMemory {
+    const { tokenUrl, id: elementId } = this.#host;
+    const key = `${elementId}@${tokenUrl}`;
+    if (this.#memory && this.#memoryKey === key) return this.#memory;
     const storage = (() => {
       try {
         return globalThis.sessionStorage;
@@ -123,11 +143,8 @@ export class CallPersistence implements ReactiveController {
         return undefined; // sandboxed frames throw on access
       }
     })();
-    this.#memory = new CallMemory({
-      storage,
-      tokenUrl: this.#host.tokenUrl,
-      elementId: this.#host.id,
-    });
+    this.#memory = new CallMemory({ storage, tokenUrl, elementId });
+    this.#memoryKey = key;
     return this.#memory;
   }
 }

@@ -30,6 +30,11 @@ export class PersistenceLoader implements ReactiveController {
     });
   }
 
+  /** A call is kept for the tab's next page or element (a ticket is saved). */
+  get holdsCall(): boolean {
+    return this.#current?.holdsCall ?? false;
+  }
+
   /** The earlier page's ticket for the next start, once. */
   takeTicket(): string | undefined {
     return this.#current?.takeTicket();

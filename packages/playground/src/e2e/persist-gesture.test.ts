@@ -1,0 +1,65 @@
+import { makeToneWav, waitFor } from '@voice-agent/testing';
+// Types only: the element's methods on `document.querySelector('voice-agent')`.
+import type {} from '@voice-agent/widget';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextDeliveries, startCall, typedTurn } from './disruption-observer.js';
+import { type OfflineStack, startOfflineStack } from './offline-stack.js';
+import { eventsIn } from './page-recorder.js';
+
+// `persist` where the browser wants a click before a page plays sound (Chromium's policy for
+// sites a visitor has not engaged with, here forced with a switch): a reload must not rejoin
+// on its own, but show the captions and a "Continue the conversation" button; its click
+// rejoins the same room, agent and conversation. The real stack, as in persist.test.ts.
+
+const GREETING = 'I am Ada, the concierge of Hotel Example.';
+
+let stack: OfflineStack;
+
+beforeAll(async () => {
+  stack = await startOfflineStack(await makeToneWav({ amplitude: 0, durationMs: 1_000 }), {
+    // Chromium takes the last value of a repeated switch: this one overrides the default's.
+    chromium: { args: ['--autoplay-policy=document-user-activation-required'] },
+  });
+});
+
+afterAll(() => stack?.close());
+
+describe('persist when autoplay needs a gesture', () => {
+  it('offers "Continue the conversation" after a reload; its click rejoins the call', async () => {
+    const { page } = stack;
+    const widget = page.locator('voice-agent');
+    await startCall(page, GREETING);
+    await typedTurn(page, 'My name is Grace', 'Nice to meet you');
+    const room = stack.devServer().rooms()[0]?.name;
+    const jobs = stack.devServer().jobs();
+    expect(jobs).toHaveLength(1);
+
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+    const resume = widget.getByRole('button', { name: 'Continue the conversation' });
+    await resume.waitFor();
+    expect(await widget.locator('[part~="caption"]').allTextContents()).toContainEqual(
+      expect.stringContaining('Nice to meet you'),
+    );
+    // Nothing started without the visitor.
+    expect(await eventsIn(page, 'voice-agent-state')).toEqual([]);
+
+    await resume.click();
+    await waitFor(
+      async () =>
+        (await eventsIn(page, 'voice-agent-state')).some((e) => e.detail.state === 'listening')
+          ? true
+          : undefined,
+      { what: 'the call back, listening', timeoutMs: 30_000 },
+    );
+    expect(
+      stack
+        .devServer()
+        .rooms()
+        .map((r) => r.name),
+    ).toContain(room);
+    expect(stack.devServer().jobs()).toEqual(jobs);
+    await typedTurn(page, 'Who am I?', 'Your name is Grace');
+    expect(contextDeliveries(stack.standIn(), 0).filter((d) => d.delivery !== 'once')).toEqual([]);
+  });
+});
