@@ -39,8 +39,8 @@ type Section = (typeof SECTIONS)[number];
 const ROUNDS = 3;
 /** Tones per voice round (about 2 s each): 36 turns over the three rounds. */
 const VOICE_TURNS = 12;
-/** Tones before the first voice round, not measured: both receive paths settle (voice.ts). */
-const VOICE_WARM_UP_TURNS = 6;
+/** Tones before the first voice round, not measured: both receive paths settle (voice.ts); with 6 the first round was still settling. */
+const VOICE_WARM_UP_TURNS = 18;
 /** Sessions per connect round: 6 in all with a prewarmed worker, 3 in the `dev` mode. */
 const CONNECT_SESSIONS = 2;
 const CONNECT_DEV_MODE_SESSIONS = 1;
