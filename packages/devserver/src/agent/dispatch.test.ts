@@ -30,7 +30,8 @@ describe('agent dispatch to a real @livekit/agents worker', () => {
   beforeAll(async () => {
     agentLog = join(await mkdtemp(join(tmpdir(), 'devserver-agent-')), 'agent.log');
     process.env.STATE_AGENT_LOG = agentLog;
-    server = await startDevServer({ port: 0 });
+    // A room whose last visitor left lives on for the departure timeout: 1 s here.
+    server = await startDevServer({ port: 0, departureTimeoutSeconds: 1 });
     initializeLogger({ pretty: false, level: 'warn' });
     worker = agentWorker(server.url, { agentName: 'test-agent' });
     ({ running } = await register(worker));

@@ -34,11 +34,12 @@ export class RoomRegistry {
   /**
    * As on LiveKit, a room whose last visitor left (agents do not keep it) lives on for the
    * departure timeout, whatever the leave: a visitor who comes back (a reload, a remounted
-   * widget) finds the call and its agent still there.
+   * widget) finds the call and its agent still there. A room nobody is left in (its agent
+   * left too: the call was hung up) ends at once.
    */
   private endUnlessRejoined(room: Room): void {
     clearTimeout(this.emptied.get(room));
-    if (this.departureS === 0) {
+    if (this.departureS === 0 || room.participants.size === 0) {
       void this.endRoom(room);
       return;
     }
