@@ -1,6 +1,7 @@
 import { Room } from 'livekit-client';
 import type { ConnectionDetails } from '../token/token.js';
 import { connectionError, microphoneError } from './call-errors.js';
+import { reconnectWithoutFixedWait } from './peer-reconnect.js';
 
 /**
  * Delays between livekit-client's reconnect attempts (resume first, then a full rejoin): the
@@ -26,7 +27,7 @@ export function createRoom(
   audioContext: AudioContext | undefined,
   options: { persist: boolean },
 ): Room {
-  return new Room({
+  const room = new Room({
     disconnectOnPageLeave: !options.persist,
     audioCaptureDefaults: {
       echoCancellation: true,
@@ -40,6 +41,8 @@ export function createRoom(
     publishDefaults: { preConnectBuffer: true },
     reconnectPolicy: { nextRetryDelayInMs: reconnectDelay },
   });
+  reconnectWithoutFixedWait(room);
+  return room;
 }
 
 /**
