@@ -1,17 +1,13 @@
 import { ConnectionError, Room } from 'livekit-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type EngineInternals, PC_STATE } from './peer-reconnect.js';
 import { createRoom } from './room-connection.js';
 
 // What the room does after its signal connection came back from a drop, against the pinned
 // livekit-client: its engine's wait for the peer connections, with their manager replaced by
 // one whose connections are back when the test says so.
 
-interface Engine {
-  pcState: number;
-  peerConnectionTimeout: number;
-  pcManager?: { ensurePCTransportConnection(abort: undefined, timeoutMs: number): Promise<void> };
-  waitForPCReconnected(): Promise<void>;
-}
+type Engine = Required<Pick<EngineInternals, 'waitForPCReconnected'>> & EngineInternals;
 
 function engineOf(room: Room): Engine {
   return room.engine as unknown as Engine;
@@ -74,10 +70,10 @@ describe('the wait for the peer connections after a reconnect', () => {
     const wait = engine.waitForPCReconnected();
     expect(await settledAfter(wait, 0)).toBe(false);
     expect(connections.asked).toEqual([engine.peerConnectionTimeout]);
-    expect(engine.pcState).toBe(3); // Reconnecting
+    expect(engine.pcState).toBe(PC_STATE.reconnecting);
     connections.back();
     expect(await settledAfter(wait, 0)).toBe(true);
-    expect(engine.pcState).toBe(1); // Connected
+    expect(engine.pcState).toBe(PC_STATE.connected);
   });
 
   it('fails as livekit-client does when the peer connections do not come back', async () => {
@@ -90,6 +86,6 @@ describe('the wait for the peer connections after a reconnect', () => {
     await expect(wait).rejects.toThrow(
       'could not establish PC connection, could not establish pc connection',
     );
-    expect(engine.pcState).toBe(2); // Disconnected
+    expect(engine.pcState).toBe(PC_STATE.disconnected);
   });
 });

@@ -1,7 +1,7 @@
 import { ConnectionError, type Room } from 'livekit-client';
 
 /** What this fix touches of livekit-client 2.23's `RTCEngine` (internal, so checked first). */
-interface EngineInternals {
+export interface EngineInternals {
   pcState: number;
   peerConnectionTimeout: number;
   pcManager?: { ensurePCTransportConnection(abort: undefined, timeoutMs: number): Promise<void> };
@@ -9,9 +9,7 @@ interface EngineInternals {
 }
 
 /** livekit-client 2.23's `PCState` values (the enum is not exported). */
-const PC_CONNECTED = 1;
-const PC_DISCONNECTED = 2;
-const PC_RECONNECTING = 3;
+export const PC_STATE = { connected: 1, disconnected: 2, reconnecting: 3 } as const;
 
 /**
  * Reports the room reconnected as soon as its peer connections are, not 2 s later.
@@ -30,13 +28,13 @@ export function reconnectWithoutFixedWait(room: Room): void {
     return;
   }
   engine.waitForPCReconnected = async () => {
-    engine.pcState = PC_RECONNECTING;
+    engine.pcState = PC_STATE.reconnecting;
     try {
       if (!engine.pcManager) throw new Error('PC manager is closed');
       await engine.pcManager.ensurePCTransportConnection(undefined, engine.peerConnectionTimeout);
-      engine.pcState = PC_CONNECTED;
+      engine.pcState = PC_STATE.connected;
     } catch (cause) {
-      engine.pcState = PC_DISCONNECTED;
+      engine.pcState = PC_STATE.disconnected;
       const message = cause instanceof Error ? cause.message : String(cause);
       throw ConnectionError.internal(`could not establish PC connection, ${message}`);
     }
