@@ -2,6 +2,7 @@ import type { llm } from '@livekit/agents';
 import type { realtime } from '@livekit/agents-plugin-google';
 import type { ClientEvent, FunctionResponse } from '../framework/google-plugin.js';
 import type { OpenCall } from '../framework/interrupted-tool-calls.js';
+import { endUntranscribedAnswer } from '../framework/untranscribed-answer.js';
 import { ParkedPluginSession } from './parked-session.js';
 import type { ResilienceOptions } from './policy.js';
 
@@ -100,6 +101,8 @@ export abstract class ToolTurnSession extends ParkedPluginSession {
 
   override markCurrentGenerationDone(keepFunctionChannelOpen?: boolean, gen?: unknown): void {
     if (gen === undefined && this.#holdGeneration === this.currentGeneration) return;
+    // Its captions' segment ends with the answer even when no transcript came.
+    endUntranscribedAnswer(gen ?? this.currentGeneration);
     super.markCurrentGenerationDone(keepFunctionChannelOpen, gen);
   }
 
