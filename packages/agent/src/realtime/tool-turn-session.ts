@@ -3,7 +3,7 @@ import type { realtime } from '@livekit/agents-plugin-google';
 import type { ClientEvent, FunctionResponse } from '../framework/google-plugin.js';
 import type { OpenCall } from '../framework/interrupted-tool-calls.js';
 import { endUntranscribedAnswer } from '../framework/untranscribed-answer.js';
-import { ParkedPluginSession } from './parked-session.js';
+import { LateTranscriptSession } from './late-transcript-session.js';
 import type { ResilienceOptions } from './policy.js';
 
 /**
@@ -12,7 +12,7 @@ import type { ResilienceOptions } from './policy.js';
  * interrupted-turn fix, and cancellations passed on. Subclasses say where events go
  * (`enqueue`) and hear when a held tool turn ends (`afterToolTurn`).
  */
-export abstract class ToolTurnSession extends ParkedPluginSession {
+export abstract class ToolTurnSession extends LateTranscriptSession {
   readonly #toolOptions: Pick<ResilienceOptions, 'toolTurnQuietMs' | 'onToolCallsCancelled'>;
   readonly #answered = new Set<string>();
   /** The answer whose `toolCall` is being handled: the plugin must not end it there. */
@@ -134,6 +134,7 @@ export abstract class ToolTurnSession extends ParkedPluginSession {
     }
     this.earlyCompletionPending = false;
     this.pendingToolCallIds.clear();
+    this.endLateWindow();
   }
 
   override async close(): Promise<void> {
