@@ -82,6 +82,7 @@ export function asGeneration(generation: unknown): Generation {
     typeof answer.outputText !== 'string' ||
     typeof answer.inputTranscription !== 'string' ||
     typeof answer.inputId !== 'string' ||
+    typeof answer._createdTimestamp !== 'number' ||
     typeof channel?.write !== 'function' ||
     typeof channel.close !== 'function'
   ) {

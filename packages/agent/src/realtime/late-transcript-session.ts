@@ -8,9 +8,10 @@ import {
   type ServerMessage,
   type TextChannel,
 } from '../framework/late-transcripts.js';
+import { LateInput } from './late-input.js';
 import { ParkedPluginSession } from './parked-session.js';
 
-/** How long after its end an answer takes transcripts that come late. */
+/** At most this long after its end an answer's captions take text that comes late. */
 export const LATE_WINDOW_MS = 2000;
 /**
  * An answer's text ends this long before its audio can have finished playing in the room:
@@ -18,22 +19,22 @@ export const LATE_WINDOW_MS = 2000;
  */
 const PLAYBACK_MARGIN_MS = 150;
 
-/** The answer that ended last, while it still takes late transcripts. */
+/** The answer that ended last, while its audio may still be playing. */
 interface LateWindow {
   answer: Generation;
-  /** Its text stream, kept open while its audio may still be playing. */
-  text: TextChannel | undefined;
+  /** Its text stream, kept open meanwhile. */
+  text: TextChannel;
   lateText: boolean;
-  lateInput: boolean;
-  timers: NodeJS.Timeout[];
+  timer: NodeJS.Timeout;
 }
 
 /**
  * A transcript that arrives after its answer is done (real Gemini sends them after
- * `turnComplete`) goes to that answer: its output text into the answer's captions while the
- * answer still plays, the visitor's words into their own transcript. It neither starts a new
- * answer nor counts as the visitor speaking (which would cut the answer off). Every wait is
- * bounded: a new answer, a barge-in, a reconnect or {@link LATE_WINDOW_MS} ends it.
+ * `turnComplete`) neither starts a new answer nor counts as the visitor speaking (which
+ * would cut off the answer still playing). Output text goes into the captions of the answer
+ * that ended while its audio may still play; the visitor's words show at once and go to the
+ * answer that starts next ({@link LateInput}). Every wait is bounded: a new answer, a
+ * barge-in, a reconnect or {@link LATE_WINDOW_MS} ends it.
  */
 export class LateTranscriptSession extends ParkedPluginSession {
   readonly #logger = log();
@@ -42,6 +43,10 @@ export class LateTranscriptSession extends ParkedPluginSession {
   /** Answers the visitor barged into: their text is not held. */
   readonly #interrupted = new WeakSet<object>();
   #window: LateWindow | undefined;
+  readonly #lateInput = new LateInput(
+    (event) => this.emit('input_audio_transcription_completed', event),
+    (id, text, createdAt) => this.#record('user', id, text, createdAt),
+  );
   #starting = false;
   #closing = false;
 
@@ -63,18 +68,19 @@ export class LateTranscriptSession extends ParkedPluginSession {
   }
 
   override startNewGeneration(): void {
-    this.endLateWindow();
+    this.#endLateWindow();
     this.#starting = true;
     try {
       super.startNewGeneration();
     } finally {
       this.#starting = false;
     }
+    if (this.currentGeneration) this.#lateInput.handTo(asGeneration(this.currentGeneration));
   }
 
   /** A barge-in (or a new answer): the answer that ended takes nothing more. */
   override handleInputSpeechStarted(): void {
-    this.endLateWindow();
+    this.#endLateWindow();
     const answer = this.currentGeneration;
     if (answer && !answer._done && !this.#starting) this.#interrupted.add(answer);
     super.handleInputSpeechStarted();
@@ -97,31 +103,31 @@ export class LateTranscriptSession extends ParkedPluginSession {
     } finally {
       answer.textChannel = text;
     }
-    if (!this.#closing) this.#open(answer, holdMs > 0 ? text : undefined, holdMs);
+    if (holdMs > 0 && !this.#closing) this.#open(answer, text, holdMs);
   }
 
   override async close(): Promise<void> {
     this.#closing = true;
-    this.endLateWindow();
+    this.#endLateWindow();
+    this.#lateInput.clear();
     await super.close();
   }
 
-  /** Ends the late window now (a reconnect: nothing more comes for the answer that ended). */
-  protected endLateWindow(): void {
+  /** Nothing more comes for the answer that ended (a reconnect): late transcripts end now. */
+  protected endLateTranscripts(): void {
+    this.#endLateWindow();
+    this.#lateInput.end();
+  }
+
+  /** The answer that ended takes no more text. */
+  #endLateWindow(): void {
     const window = this.#window;
     if (!window) return;
     this.#window = undefined;
-    for (const timer of window.timers) clearTimeout(timer);
-    this.#endText(window);
-    if (!window.lateInput) return;
-    const { answer } = window;
-    this.emit('input_audio_transcription_completed', {
-      itemId: answer.inputId,
-      transcript: answer.inputTranscription,
-      isFinal: true,
-      turnStartedAt: answer._createdTimestamp,
-    });
-    this.#record('user', answer.inputId, answer.inputTranscription, answer._createdTimestamp);
+    clearTimeout(window.timer);
+    const { answer, text } = window;
+    if (window.lateText) this.#record('assistant', answer.responseId, answer.outputText);
+    void text.close().catch(() => undefined);
   }
 
   #isLate(content: ServerContent | undefined): boolean {
@@ -137,48 +143,26 @@ export class LateTranscriptSession extends ParkedPluginSession {
     return Math.min(LATE_WINDOW_MS, playedBy - PLAYBACK_MARGIN_MS - Date.now());
   }
 
-  #open(answer: Generation, text: TextChannel | undefined, holdMs: number): void {
-    this.endLateWindow();
-    const window: LateWindow = { answer, text, lateText: false, lateInput: false, timers: [] };
-    this.#window = window;
-    window.timers.push(setTimeout(() => this.endLateWindow(), LATE_WINDOW_MS));
-    if (text) window.timers.push(setTimeout(() => this.#endText(window), holdMs));
+  #open(answer: Generation, text: TextChannel, holdMs: number): void {
+    this.#endLateWindow();
+    const timer = setTimeout(() => this.#endLateWindow(), holdMs);
+    this.#window = { answer, text, lateText: false, timer };
   }
 
   #takeLate(content: ServerContent): void {
-    const window = this.#window;
     const output = content.outputTranscription?.text;
     const input = content.inputTranscription?.text;
+    if (input) this.#lateInput.take(input);
+    if (!output) return;
+    const window = this.#window;
     if (!window) {
-      this.#logger.debug({ output, input }, 'transcript after its answer ended: dropped');
+      // Its answer was played: a caption now would start a segment of its own.
+      this.#logger.debug({ output }, 'transcript after its answer was played: dropped');
       return;
     }
-    const { answer } = window;
-    if (output && window.text) {
-      answer.outputText += output;
-      window.lateText = true;
-      void window.text.write(output).catch(() => undefined);
-    } else if (output) {
-      this.#logger.debug({ output }, 'transcript after its answer was played: dropped');
-    }
-    if (input) {
-      answer.inputTranscription += answer.inputTranscription === '' ? input.trimStart() : input;
-      window.lateInput = true;
-      this.emit('input_audio_transcription_completed', {
-        itemId: answer.inputId,
-        transcript: answer.inputTranscription,
-        isFinal: false,
-      });
-    }
-  }
-
-  /** Ends the answer's text (an empty one if it had none, so its caption segment ends). */
-  #endText(window: LateWindow): void {
-    const { text, answer } = window;
-    if (!text) return;
-    window.text = undefined;
-    if (window.lateText) this.#record('assistant', answer.responseId, answer.outputText);
-    void text.close().catch(() => undefined);
+    window.answer.outputText += output;
+    window.lateText = true;
+    void window.text.write(output).catch(() => undefined);
   }
 
   /** Puts late text into the history the session replays on a new connection. */

@@ -134,7 +134,7 @@ export abstract class ToolTurnSession extends LateTranscriptSession {
     }
     this.earlyCompletionPending = false;
     this.pendingToolCallIds.clear();
-    this.endLateWindow();
+    this.endLateTranscripts();
   }
 
   override async close(): Promise<void> {
