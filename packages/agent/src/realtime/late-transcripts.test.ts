@@ -5,7 +5,7 @@ import { say } from './conversation.test-helper.js';
 
 // Transcripts after `turnComplete`, and what ends the wait for them: the answer's text ends
 // while its audio may still play, a new answer ends it first, and a lost connection too; the
-// conversation goes on each time. (Captions and playback in a room: framework/late-transcript.)
+// conversation goes on each time. (Captions and playback in a room: framework/late-transcripts.test.ts.)
 
 const LATE = 'The museum opens at nine and closes at five.';
 const pcm = tonePcm({ durationMs: 1500 });
