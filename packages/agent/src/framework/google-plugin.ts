@@ -34,6 +34,12 @@ export interface PluginSession {
   // biome-ignore lint/suspicious/noExplicitAny: the plugin's own loosely typed messages
   handleToolCall(toolCall: any): void;
   handleToolCallCancellation(cancellation: { ids?: string[] }): void;
+  // biome-ignore lint/suspicious/noExplicitAny: the plugin's own loosely typed messages
+  isNewGeneration(message: any): boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: the plugin's own loosely typed messages
+  handleServerContent(content: any): void;
+  startNewGeneration(): void;
+  handleInputSpeechStarted(): void;
   isNonBlockingToolBehavior(): boolean;
   getToolResultsForRealtime(
     ctx: llm.ChatContext,
@@ -105,6 +111,8 @@ const METHODS = [
   'getToolResultsForRealtime',
   'startNewGeneration',
   'handleServerContent',
+  'isNewGeneration',
+  'handleInputSpeechStarted',
 ] as const;
 
 type PluginSessionClass = new (

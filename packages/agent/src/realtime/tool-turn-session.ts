@@ -2,7 +2,8 @@ import type { llm } from '@livekit/agents';
 import type { realtime } from '@livekit/agents-plugin-google';
 import type { ClientEvent, FunctionResponse } from '../framework/google-plugin.js';
 import type { OpenCall } from '../framework/interrupted-tool-calls.js';
-import { ParkedPluginSession } from './parked-session.js';
+import { endUntranscribedAnswer } from '../framework/untranscribed-answer.js';
+import { LateTranscriptSession } from './late-transcript-session.js';
 import type { ResilienceOptions } from './policy.js';
 
 /**
@@ -11,7 +12,7 @@ import type { ResilienceOptions } from './policy.js';
  * interrupted-turn fix, and cancellations passed on. Subclasses say where events go
  * (`enqueue`) and hear when a held tool turn ends (`afterToolTurn`).
  */
-export abstract class ToolTurnSession extends ParkedPluginSession {
+export abstract class ToolTurnSession extends LateTranscriptSession {
   readonly #toolOptions: Pick<ResilienceOptions, 'toolTurnQuietMs' | 'onToolCallsCancelled'>;
   readonly #answered = new Set<string>();
   /** The answer whose `toolCall` is being handled: the plugin must not end it there. */
@@ -100,6 +101,8 @@ export abstract class ToolTurnSession extends ParkedPluginSession {
 
   override markCurrentGenerationDone(keepFunctionChannelOpen?: boolean, gen?: unknown): void {
     if (gen === undefined && this.#holdGeneration === this.currentGeneration) return;
+    // Its captions' segment ends with the answer even when no transcript came.
+    endUntranscribedAnswer(gen ?? this.currentGeneration);
     super.markCurrentGenerationDone(keepFunctionChannelOpen, gen);
   }
 
@@ -131,6 +134,7 @@ export abstract class ToolTurnSession extends ParkedPluginSession {
     }
     this.earlyCompletionPending = false;
     this.pendingToolCallIds.clear();
+    this.endLateTranscripts();
   }
 
   override async close(): Promise<void> {

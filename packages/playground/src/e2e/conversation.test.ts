@@ -91,7 +91,7 @@ beforeAll(async () => {
 });
 
 // A flake's cause is rarely in the assertion message: when a step fails, print what the model
-// received meanwhile, the widget's latest states and what the stack logged.
+// received meanwhile, the widget's latest states and captions, and what the stack logged.
 beforeEach(({ onTestFailed }) => {
   const from = stack.logs.length;
   const receivedFrom = stack.playground.standIn?.received.length ?? 0;
@@ -111,6 +111,13 @@ beforeEach(({ onTestFailed }) => {
         `the model received ${received.length} messages (${levels.length} audio chunks, loudest ${Math.max(0, ...levels).toFixed(3)}) during the failed test`,
         `of which not audio: ${nonAudio.join(' | ')}`,
         `widget states: ${(await stateSequence(page)).slice(-8).join(' → ')}`,
+        `latest captions: ${(await eventsIn(page, 'voice-agent-transcript'))
+          .slice(-12)
+          .map(
+            ({ detail: d }) =>
+              `${d.role}${d.final ? ' (final)' : ''} ${d.segmentId}: ${String(d.text).slice(0, 60)}`,
+          )
+          .join(' | ')}`,
         `stack logs during the failed test:`,
         ...stack.logs.slice(from),
       ].join('\n'),

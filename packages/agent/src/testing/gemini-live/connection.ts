@@ -39,8 +39,11 @@ export class Connection {
   silent = false;
   /** Setup was answered with `setupComplete`. */
   setUp = false;
+  /** Loud audio since the visitor's speech began, and whether it was answered. */
   speechMs = 0;
   speechFired = false;
+  /** Quiet audio since the last loud chunk. */
+  quietMs = 0;
   ended: ConnectionEnd | undefined;
   /** How to answer the client's close, when a `lingerOnClose` event said so. */
   linger: Extract<ServerEvent, { type: 'lingerOnClose' }> | undefined;

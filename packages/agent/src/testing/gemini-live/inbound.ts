@@ -5,7 +5,7 @@ import type { ServerEvent } from './events.js';
 import { durationString, type SessionLimits } from './limits.js';
 import { type PlayerDeps, playEvents } from './player.js';
 import { type ModelSession, ResumptionStore } from './resumption.js';
-import { type ConnectionFault, type Reaction, takeReaction } from './script.js';
+import { type ConnectionFault, type Reaction, SPEECH_END_MS, takeReaction } from './script.js';
 import type { ToolLedger } from './tool-ledger.js';
 import { audioLevel, kindOf, type ReceivedMessage } from './wire.js';
 
@@ -208,10 +208,14 @@ export class Inbound {
     );
     const minLevel = Math.min(...speech.map((r) => r.minLevel ?? 0.02));
     if (level < minLevel) {
-      connection.speechMs = 0;
-      connection.speechFired = false;
+      connection.quietMs += ms;
+      if (connection.quietMs >= Math.min(...speech.map((r) => r.endMs ?? SPEECH_END_MS))) {
+        connection.speechMs = 0;
+        connection.speechFired = false;
+      }
       return;
     }
+    connection.quietMs = 0;
     connection.speechMs += ms;
     if (connection.speechFired) return;
     const due = (t: Reaction) =>

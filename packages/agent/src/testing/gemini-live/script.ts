@@ -10,8 +10,17 @@ export type Trigger =
   | { on: 'toolResponse' }
   /** A new session after `setupComplete`. */
   | { on: 'setup' }
-  /** Audio input: `minMs` of audio whose RMS (0–1) is at least `minLevel`. Re-arms after quiet. */
-  | { on: 'speech'; minLevel?: number; minMs?: number };
+  /**
+   * Audio input: `minMs` of audio whose RMS (0–1) is at least `minLevel`. Re-arms once the
+   * speech has ended: `endMs` of quieter audio (default {@link SPEECH_END_MS}).
+   */
+  | { on: 'speech'; minLevel?: number; minMs?: number; endMs?: number };
+
+/**
+ * Quiet that ends a speech. Like Gemini's activity detection, a pause between words does not
+ * end the visitor's turn, so it does not start a second answer to the same sentence.
+ */
+export const SPEECH_END_MS = 400;
 
 /**
  * A rule: when the trigger fires, play the reply on that connection. A reply function gets

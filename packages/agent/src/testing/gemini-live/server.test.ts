@@ -68,6 +68,39 @@ describe('Gemini Live stand-in', () => {
     expect(setup.model).toBe('models/gemini-2.5-flash-native-audio-preview-12-2025');
   });
 
+  it('answers a sentence once, pauses between its words included, and the next sentence again', async () => {
+    standIn = await GeminiLiveStandIn.start({
+      reactions: [{ on: 'speech', minMs: 100, reply: spokenTurn('Yes?', tonePcm()) }],
+    });
+    const client = await connect(standIn);
+    /** Sends `chunks` 50 ms chunks at `level` and waits until the stand-in has them. */
+    const send = async (level: number, chunks: number) => {
+      const total = standIn?.messages('realtimeInput').length ?? 0;
+      for (let i = 0; i < chunks; i++) {
+        client.session.sendRealtimeInput({
+          audio: { mimeType: 'audio/pcm', data: input16k(level, 50) },
+        });
+      }
+      await standIn?.waitFor(
+        'realtimeInput',
+        () => standIn?.messages('realtimeInput').length === total + chunks,
+      );
+    };
+    const answers = () => client.received.filter((m) => m.serverContent?.turnComplete).length;
+    // A sentence: words with 150 ms pauses between them.
+    for (let word = 0; word < 4; word++) {
+      await send(0.3, 3);
+      await send(0, 3);
+    }
+    await until(() => answers() === 1, 'the answer to the sentence');
+    // The end of the sentence (a pause longer than 400 ms), then the next one.
+    await send(0, 6);
+    await send(0.3, 3);
+    await until(() => answers() === 2, 'the answer to the next sentence');
+    await send(0, 3);
+    expect(answers()).toBe(2);
+  });
+
   it('closes sessions with code 1000, which the plugin needs to stay alive', async () => {
     standIn = await GeminiLiveStandIn.start();
     const client = await connect(standIn);
