@@ -5,7 +5,7 @@ import { TOPICS } from '@voice-agent/protocol';
 import { waitFor } from '@voice-agent/testing';
 import { AccessToken } from 'livekit-server-sdk';
 import { resolveAgentConfig } from '../config/config.js';
-import { GeminiLiveStandIn, type ServerEvent } from '../testing/index.js';
+import { GeminiLiveStandIn, type Reaction, type ServerEvent } from '../testing/index.js';
 import { FunctionClientToolTransport } from '../tools/function-transport.js';
 import { createVoiceAgentSession } from '../worker/session.js';
 
@@ -32,24 +32,25 @@ export interface RoomSession {
   close(): Promise<void>;
 }
 
+/** A stand-in rule: each typed turn is answered with `answer` of the visitor's latest words. */
+export function answerLatestWords(answer: (words: string) => ServerEvent[]): Reaction {
+  return {
+    on: 'clientTurn',
+    // The visitor's words are in the context; the turn itself is the plugin's '.'.
+    reply: (_received, context) =>
+      answer(
+        context.filter((t) => t.role === 'user' && !['', '.'].includes(t.text.trim())).at(-1)
+          ?.text ?? '',
+      ),
+  };
+}
+
 export async function startRoomSession(
   answer: (words: string) => ServerEvent[],
 ): Promise<RoomSession> {
   const [server, standIn] = await Promise.all([
     startDevServer({ port: 0 }),
-    GeminiLiveStandIn.start({
-      reactions: [
-        {
-          on: 'clientTurn',
-          // The visitor's words are in the context; the turn itself is the plugin's '.'.
-          reply: (_received, context) =>
-            answer(
-              context.filter((t) => t.role === 'user' && !['', '.'].includes(t.text.trim())).at(-1)
-                ?.text ?? '',
-            ),
-        },
-      ],
-    }),
+    GeminiLiveStandIn.start({ reactions: [answerLatestWords(answer)] }),
   ]);
   const rooms: Room[] = [];
   const join = async (identity: string, agent: boolean) => {

@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import { answerLatestWords } from '../framework/room-session.test-helper.js';
 import { lateTranscriptTurn, type ServerEvent, spokenTurn, tonePcm } from '../testing/index.js';
 import { eventually, type Harness, startHarness } from '../worker/harness.test-helper.js';
 import { say } from './conversation.test-helper.js';
@@ -43,22 +44,7 @@ function answer(words: string): ServerEvent[] {
 }
 
 it('gives a late transcript to its answer, ends the wait at a new answer or a lost connection, and goes on', async () => {
-  harness = await startHarness(
-    {},
-    {},
-    {
-      reactions: [
-        {
-          on: 'clientTurn',
-          reply: (_received, context) =>
-            answer(
-              context.filter((t) => t.role === 'user' && !['', '.'].includes(t.text.trim())).at(-1)
-                ?.text ?? '',
-            ),
-        },
-      ],
-    },
-  );
+  harness = await startHarness({}, {}, { reactions: [answerLatestWords(answer)] });
   const h = harness;
   await h.standIn.waitForTools([]);
   await say(h, 'What are the opening hours?', LATE);
