@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setRtcNodeLogLevel } from '@voice-agent/testing';
@@ -8,6 +8,7 @@ import { connectTimes, connectTimesInDevMode } from './connect.js';
 import { measureFailover } from './failover.js';
 import { openHopLog } from './hops.js';
 import { type BenchResults, report } from './report.js';
+import { withBenchPart } from './report-page.js';
 import { measureResume } from './resume.js';
 import { resumeSection } from './resume-report.js';
 import { stopEverythingOnSignals } from './run/cleanup.js';
@@ -23,9 +24,11 @@ import { voiceRounds } from './voice.js';
 // `npm run bench` (root) or `npm run bench -w @voice-agent/playground`: connect time
 // (prewarmed `start` worker, and the framework's `dev` mode as before), voice-to-voice latency
 // of the whole stack beside the floor with its per-hop breakdown, a goAway switch, capacity
-// with rtc-node participants, the widget's sizes, the token service's ratio and failover. Writes the repository's docs/performance.md when every
-// section was measured. `npm run bench voice connect` runs some sections only and prints
-// them without writing the file.
+// with rtc-node participants, the widget's sizes, the token service's ratio and failover.
+// When every section was measured it writes its part of the repository's
+// docs/performance.md (between the marks of report-page.ts; the analysis around it is by
+// hand). `npm run bench voice connect` runs some sections only and prints them without
+// writing the file.
 
 const OUTPUT = fileURLToPath(new URL('../../../../docs/performance.md', import.meta.url));
 const SECTIONS = ['connect', 'voice', 'switch', 'capacity', 'sizes', 'token', 'failover'] as const;
@@ -230,7 +233,8 @@ async function main(): Promise<number> {
     return 1;
   }
   if (requested.length === 0) {
-    await writeFile(OUTPUT, text);
+    const page = await readFile(OUTPUT, 'utf8').catch(() => undefined);
+    await writeFile(OUTPUT, withBenchPart(page, text));
     progress('wrote docs/performance.md');
   }
   return 0;

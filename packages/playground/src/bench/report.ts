@@ -204,7 +204,7 @@ function runTable(results: BenchResults): string {
   ].join('\n');
 }
 
-/** docs/performance.md from the results, with the date, the machine and its load. */
+/** The bench's part of docs/performance.md: the results, the date, the machine and its load. */
 export function report(results: BenchResults, loadAtStart: number[]): string {
   const cpu = cpus();
   const sections = [
@@ -219,7 +219,7 @@ export function report(results: BenchResults, loadAtStart: number[]): string {
   ]
     .map((section) => section.trimEnd())
     .filter(Boolean);
-  return alignTables(`# Performance
+  return alignTables(`## The latest full run
 
 Written by \`npm run bench\` (packages/playground/src/bench) on ${new Date().toISOString()}:
 ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Linux ${release()}, Node ${process.version},
