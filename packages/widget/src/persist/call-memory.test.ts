@@ -1,30 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallMemory } from './call-memory.js';
-
-/** The Web Storage API over a Map, as `sessionStorage` behaves in one tab. */
-class TabStorage implements Storage {
-  readonly #items = new Map<string, string>();
-  failWrites = false;
-  get length() {
-    return this.#items.size;
-  }
-  clear() {
-    this.#items.clear();
-  }
-  getItem(key: string) {
-    return this.#items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.#items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.#items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    if (this.failWrites) throw new DOMException('full', 'QuotaExceededError');
-    this.#items.set(key, value);
-  }
-}
+import { TabStorage } from './tab-storage.test-helper.js';
 
 const caption = (segmentId: string, text: string) =>
   ({ segmentId, role: 'agent', text, final: true }) as const;

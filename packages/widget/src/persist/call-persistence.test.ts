@@ -3,31 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallState } from '../call/call-state.js';
 import { CallMemory } from './call-memory.js';
 import { CallPersistence, type PersistenceHost } from './call-persistence.js';
-
-/** `sessionStorage` of one tab, counting the writes. */
-class CountingStorage implements Storage {
-  readonly #items = new Map<string, string>();
-  writes = 0;
-  get length() {
-    return this.#items.size;
-  }
-  clear() {
-    this.#items.clear();
-  }
-  getItem(key: string) {
-    return this.#items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.#items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.#items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.writes++;
-    this.#items.set(key, value);
-  }
-}
+import { TabStorage } from './tab-storage.test-helper.js';
 
 /** What a Lit element gives its controllers, on an EventTarget (no DOM in Node). */
 class ElementHost extends EventTarget implements PersistenceHost {
@@ -54,11 +30,11 @@ class ElementHost extends EventTarget implements PersistenceHost {
 }
 
 describe('CallPersistence', () => {
-  let storage: CountingStorage;
+  let storage: TabStorage;
   const page = new EventTarget();
 
   beforeEach(() => {
-    storage = new CountingStorage();
+    storage = new TabStorage();
     vi.stubGlobal('sessionStorage', storage);
     vi.stubGlobal('addEventListener', page.addEventListener.bind(page));
     vi.stubGlobal('removeEventListener', page.removeEventListener.bind(page));
