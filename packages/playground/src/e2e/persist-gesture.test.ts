@@ -1,10 +1,10 @@
 import { makeToneWav, waitFor } from '@voice-agent/testing';
 // Types only: the element's methods on `document.querySelector('voice-agent')`.
 import type {} from '@voice-agent/widget';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contextDeliveries, startCall, typedTurn } from './disruption-observer.js';
 import { type OfflineStack, startOfflineStack } from './offline-stack.js';
-import { eventsIn } from './page-recorder.js';
+import { eventsIn, stateSequence } from './page-recorder.js';
 
 // `persist` where the browser wants a click before a page plays sound (Chromium's policy for
 // sites a visitor has not engaged with, here forced with a switch): a reload must not rejoin
@@ -19,6 +19,35 @@ beforeAll(async () => {
   stack = await startOfflineStack(await makeToneWav({ amplitude: 0, durationMs: 1_000 }), {
     // Chromium takes the last value of a repeated switch: this one overrides the default's.
     chromium: { args: ['--autoplay-policy=document-user-activation-required'] },
+  });
+});
+
+// A failure's cause is rarely in its message: print what the page and the widget went through,
+// what the tab keeps, the rooms and what the stack logged meanwhile.
+beforeEach(({ onTestFailed }) => {
+  const from = stack.logs.length;
+  onTestFailed(async () => {
+    const { page } = stack;
+    const kept = await page.evaluate(() =>
+      Object.keys(sessionStorage).map(
+        (key) => `${key}: ${sessionStorage.getItem(key)?.length} chars`,
+      ),
+    );
+    const shown = await page
+      .locator('voice-agent')
+      .evaluate((element) => element.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim());
+    console.error(
+      [
+        `widget events on this page: ${(await eventsIn(page)).map((e) => e.type.replace('voice-agent-', '')).join(', ')}`,
+        `widget states on this page: ${(await stateSequence(page)).join(' → ')}`,
+        `the widget shows: ${shown}`,
+        `sessionStorage: ${kept.join('; ')}`,
+        `rooms: ${JSON.stringify(stack.devServer().rooms())}`,
+        `jobs: ${JSON.stringify(stack.devServer().jobs())}`,
+        'stack logs:',
+        ...stack.logs.slice(from),
+      ].join('\n'),
+    );
   });
 });
 
