@@ -8,6 +8,7 @@ import { AudioFrame } from '@livekit/rtc-node';
 import { waitFor } from '@voice-agent/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveAgentConfig } from '../config/config.js';
+import { prependToSessionInput } from '../preconnect/input.js';
 import { GeminiLiveStandIn } from '../testing/index.js';
 import { FunctionClientToolTransport } from '../tools/function-transport.js';
 import { createVoiceAgentSession } from '../worker/session.js';
@@ -37,12 +38,16 @@ class Microphone extends voice.AudioInput {
       }),
     );
   }
-  /** Sends `count` frames, each sample a running count so that order and loss show. */
-  speak(count: number): AudioFrame[] {
-    const frames = Array.from({ length: count }, () => {
+  /** `count` frames, each sample a running count so that order and loss show. */
+  record(count: number): AudioFrame[] {
+    return Array.from({ length: count }, () => {
       const samples = new Int16Array(FRAME).map(() => this.next++ % 30_000);
       return new AudioFrame(samples, RATE, 1, FRAME);
     });
+  }
+  /** Sends `count` frames. */
+  speak(count: number): AudioFrame[] {
+    const frames = this.record(count);
     for (const frame of frames) this.controller?.enqueue(frame);
     this.sent.push(...frames);
     return frames;
@@ -89,7 +94,11 @@ afterEach(async () => {
   await standIn?.close();
 });
 
-async function startSession(): Promise<{ microphone: Microphone; standIn: GeminiLiveStandIn }> {
+/** A session whose microphone recorded `preConnect` frames before it started (the widget's buffer). */
+async function startSession(preConnect = 0): Promise<{
+  microphone: Microphone;
+  standIn: GeminiLiveStandIn;
+}> {
   standIn = await GeminiLiveStandIn.start();
   const built = createVoiceAgentSession(
     resolveAgentConfig({ instructions: 'You are a test agent.' }),
@@ -98,6 +107,9 @@ async function startSession(): Promise<{ microphone: Microphone; standIn: Gemini
   );
   session = built.session;
   const microphone = new Microphone();
+  const buffered = microphone.record(preConnect);
+  microphone.sent.push(...buffered);
+  prependToSessionInput(session, Promise.resolve(buffered));
   session.input.audio = microphone;
   await session.start({ agent: built.agent });
   // Until the model is connected its outbox keeps only the latest 4 s of audio: one chunk first.
@@ -116,11 +128,12 @@ async function untilModelHeard(model: GeminiLiveStandIn, frames: AudioFrame[]): 
 }
 
 describe("a Gemini Live session's input audio", () => {
-  it('all goes to the model, and none through the idle speech recognition', async () => {
-    const { microphone, standIn } = await startSession();
+  it('all goes to the model, pre-connect buffer first, and none through the idle speech recognition', async () => {
+    const { microphone, standIn } = await startSession(50);
     microphone.speak(1_000);
     await untilModelHeard(standIn, microphone.sent);
     expect(framesToRecognition).toBe(0);
+    expect(microphone.sent.length).toBe(1_052);
   });
 
   it('reaches a subscriber to the input added later (AMD), and still all goes to the model', async () => {
