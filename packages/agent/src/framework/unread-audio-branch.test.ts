@@ -58,6 +58,13 @@ describe("a realtime session's input audio", () => {
     const microphone = new CountingMicrophone();
     session.input.audio = microphone;
     await session.start({ agent: new voice.Agent({ instructions: 'test' }) });
+    // A subscriber to the input (as AMD's) gives the recognition audio to tee (without one,
+    // idle-recognition-input.ts gives it none), and its VAD and STT branches have no reader.
+    const subscribed = session._subscribeAudioStream();
+    void (async () => {
+      for await (const _ of subscribed ?? []) {
+      }
+    })();
     await waitFor(() => microphone.frames.length === FRAMES || undefined, {
       what: 'the 2,000 frames read from the microphone',
       timeoutMs: 10_000,

@@ -9,7 +9,9 @@ import { FrameworkShapeError } from './google-plugin.js';
  * STT nor a VAD there, so nothing reads either branch and both keep every frame of the call
  * (about 100 a second, 36 MB per 10 minutes; livekit/agents-js#1462). This reads and drops
  * the frames of a branch that has no reader once recognition has started, and gives the
- * branch back before the framework starts an STT or VAD on it.
+ * branch back before the framework starts an STT or VAD on it. (A recognition that nothing
+ * reads from gets no input at all since idle-recognition-input.ts; this is for one that is fed,
+ * e.g. for a `subscribeAudioStream` subscriber, and still has no STT or no VAD.)
  */
 requireFrameworkVersion('unread audio branch', '1.9.0');
 

@@ -7,7 +7,7 @@ import { resolveAgentConfig } from '../config/config.js';
 import { GeminiLiveStandIn } from '../testing/index.js';
 import { FunctionClientToolTransport } from '../tools/function-transport.js';
 import { createVoiceAgentSession } from '../worker/session.js';
-import { prependFrames, prependToSessionInput } from './input.js';
+import { PreConnectAudioInput, prependFrames, prependToSessionInput } from './input.js';
 
 initializeLogger({ pretty: false, level: 'fatal' });
 
@@ -64,6 +64,26 @@ describe('pre-connect audio in front of the live input', () => {
     );
     const failed = Promise.reject(new Error('decoder crashed'));
     expect(await collect(prependFrames(failed, ReadableStream.from(live)))).toEqual(live);
+  });
+
+  it('the wrapped input gives a new reader (an agent handoff) the frames the last one left', async () => {
+    const buffered = tone(200);
+    const live = silence(200);
+    const input = new PreConnectAudioInput(new FramesInput(live), Promise.resolve(buffered));
+    const first = input.stream.getReader();
+    const read: AudioFrame[] = [];
+    for (let i = 0; i < 30; i++) {
+      const { value } = await first.read();
+      if (value) read.push(value);
+    }
+    first.releaseLock();
+    const second = input.stream.getReader();
+    // The live input stays open, as RoomIO's does: read as many frames as were sent.
+    while (read.length < buffered.length + live.length) {
+      const { value } = await second.read();
+      if (value) read.push(value);
+    }
+    expect(read).toEqual([...buffered, ...live]);
   });
 
   describe('in a real AgentSession (Google plugin → Gemini Live stand-in)', () => {
