@@ -61,3 +61,24 @@ export function resetAgentAudioPeak(page: Page): Promise<void> {
     (window as unknown as { resetAgentAudioPeak: () => void }).resetAgentAudioPeak(),
   );
 }
+
+/**
+ * Reads `expression` in the page without a user gesture. Every Playwright call into a page
+ * (`evaluate`, `waitForFunction`, locators) runs as one, which gives the page user activation:
+ * it may then play sound, so it cannot observe a page that must wait for the visitor's click.
+ */
+export async function readWithoutGesture(
+  page: Page,
+): Promise<(expression: string) => Promise<unknown>> {
+  const cdp = await page.context().newCDPSession(page);
+  return async (expression) => {
+    const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', {
+      expression,
+      userGesture: false,
+      awaitPromise: true,
+      returnByValue: true,
+    });
+    if (exceptionDetails) throw new Error(`in the page: ${exceptionDetails.text}`);
+    return result.value;
+  };
+}

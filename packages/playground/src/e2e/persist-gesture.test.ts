@@ -4,7 +4,7 @@ import type {} from '@voice-agent/widget';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contextDeliveries, startCall, typedTurn } from './disruption-observer.js';
 import { type OfflineStack, startOfflineStack } from './offline-stack.js';
-import { eventsIn, stateSequence } from './page-recorder.js';
+import { eventsIn, readWithoutGesture, stateSequence } from './page-recorder.js';
 
 // `persist` where the browser wants a click before a page plays sound (Chromium's policy for
 // sites a visitor has not engaged with, here forced with a switch): a reload must not rejoin
@@ -63,8 +63,32 @@ describe('persist when autoplay needs a gesture', () => {
     const jobs = stack.devServer().jobs();
     expect(jobs).toHaveLength(1);
 
+    // The widget asks a silent AudioContext whether it may play sound, then closes it: count
+    // the closes to know when it has decided.
+    await page.addInitScript(() => {
+      const scope = window as unknown as { audioContextsClosed: number };
+      const close = AudioContext.prototype.close;
+      scope.audioContextsClosed = 0;
+      AudioContext.prototype.close = function (this: AudioContext) {
+        scope.audioContextsClosed += 1;
+        return close.call(this);
+      };
+    });
     await page.reload();
-    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+    // Until it has decided, the test must not act as a visitor would (see readWithoutGesture).
+    const read = await readWithoutGesture(page);
+    await waitFor(
+      async () => ((await read('window.audioContextsClosed')) as number) > 0 || undefined,
+      {
+        what: 'the widget asking whether it may play sound',
+      },
+    );
+    expect(
+      await read(`({
+        activated: navigator.userActivation.hasBeenActive,
+        states: window.widgetEvents.filter((e) => e.type === 'voice-agent-state').length,
+      })`),
+    ).toEqual({ activated: false, states: 0 });
     const resume = widget.getByRole('button', { name: 'Continue the conversation' });
     await resume.waitFor();
     expect(await widget.locator('[part~="caption"]').allTextContents()).toContainEqual(
