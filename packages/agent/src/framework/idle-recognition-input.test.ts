@@ -7,11 +7,9 @@ import { initializeLogger, voice } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
 import { waitFor } from '@voice-agent/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resolveAgentConfig } from '../config/config.js';
 import { prependToSessionInput } from '../preconnect/input.js';
 import { GeminiLiveStandIn } from '../testing/index.js';
-import { FunctionClientToolTransport } from '../tools/function-transport.js';
-import { createVoiceAgentSession } from '../worker/session.js';
+import { createTestSession } from '../worker/test-session.test-helper.js';
 
 // @livekit/agents 1.9 tees the visitor's audio into AudioRecognition even when, as with
 // Gemini Live, it has no STT, VAD or turn detector to give it to: most of the input path's
@@ -100,11 +98,7 @@ async function startSession(preConnect = 0): Promise<{
   standIn: GeminiLiveStandIn;
 }> {
   standIn = await GeminiLiveStandIn.start();
-  const built = createVoiceAgentSession(
-    resolveAgentConfig({ instructions: 'You are a test agent.' }),
-    { googleApiKey: 'test-key', geminiBaseUrl: standIn.baseUrl },
-    new FunctionClientToolTransport({}),
-  );
+  const built = createTestSession(standIn);
   session = built.session;
   const microphone = new Microphone();
   const buffered = microphone.record(preConnect);

@@ -4,10 +4,8 @@ import { startDevServer } from '@voice-agent/devserver';
 import { TOPICS } from '@voice-agent/protocol';
 import { waitFor } from '@voice-agent/testing';
 import { AccessToken } from 'livekit-server-sdk';
-import { resolveAgentConfig } from '../config/config.js';
 import { GeminiLiveStandIn, type Reaction, type ServerEvent } from '../testing/index.js';
-import { FunctionClientToolTransport } from '../tools/function-transport.js';
-import { createVoiceAgentSession } from '../worker/session.js';
+import { createTestSession } from '../worker/test-session.test-helper.js';
 
 /** A caption the visitor received: whose, and its whole text. */
 export interface Caption {
@@ -80,11 +78,7 @@ export async function startRoomSession(
       captions.push({ who, text });
     }
   });
-  const built = createVoiceAgentSession(
-    resolveAgentConfig({ instructions: 'You are a test agent.' }),
-    { googleApiKey: 'test-key', geminiBaseUrl: standIn.baseUrl },
-    new FunctionClientToolTransport({}),
-  );
+  const built = createTestSession(standIn);
   const { session } = built;
   await session.start({
     agent: built.agent,

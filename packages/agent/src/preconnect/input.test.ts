@@ -3,10 +3,8 @@ import { initializeLogger, voice } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
 import { pcm16Rms, toneSamples, waitFor } from '@voice-agent/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveAgentConfig } from '../config/config.js';
 import { GeminiLiveStandIn } from '../testing/index.js';
-import { FunctionClientToolTransport } from '../tools/function-transport.js';
-import { createVoiceAgentSession } from '../worker/session.js';
+import { createTestSession } from '../worker/test-session.test-helper.js';
 import { PreConnectAudioInput, prependFrames, prependToSessionInput } from './input.js';
 
 initializeLogger({ pretty: false, level: 'fatal' });
@@ -96,11 +94,7 @@ describe('pre-connect audio in front of the live input', () => {
 
     it('the model receives the buffered speech first, then the live audio', async () => {
       standIn = await GeminiLiveStandIn.start();
-      const built = createVoiceAgentSession(
-        resolveAgentConfig({ instructions: 'You are a test agent.' }),
-        { googleApiKey: 'test-key', geminiBaseUrl: standIn.baseUrl },
-        new FunctionClientToolTransport({}),
-      );
+      const built = createTestSession(standIn);
       session = built.session;
       prependToSessionInput(session, Promise.resolve(tone(1_000)));
       // What RoomIO does inside start(): its participant input becomes the session's input.
