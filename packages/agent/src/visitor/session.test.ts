@@ -3,11 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { initializeLogger, llm } from '@livekit/agents';
 import { waitFor } from '@voice-agent/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveAgentConfig } from '../config/config.js';
 import { GeminiLiveStandIn, toolCallTurn } from '../testing/index.js';
-import { FunctionClientToolTransport } from '../tools/function-transport.js';
 import { ReplayGuard, type SignatureCheck, verifySignature } from '../tools/signature.js';
-import { createVoiceAgentSession, type VoiceAgentSession } from '../worker/session.js';
+import type { VoiceAgentSession } from '../worker/session.js';
+import { createTestSession } from '../worker/test-session.test-helper.js';
 import { VISITOR_DATA_NOTE } from './persona.js';
 import { type Visitor, visitorOf } from './visitor.js';
 
@@ -58,8 +57,8 @@ async function sessionFor(visitor: Visitor | null) {
     description: 'The signed-in visitor',
     execute: async (_, { ctx }) => ({ visitor: visitorOf(ctx) }),
   });
-  const built: VoiceAgentSession = createVoiceAgentSession(
-    resolveAgentConfig({
+  const built: VoiceAgentSession = createTestSession(standIn, {
+    config: {
       instructions:
         'You serve {{visitor.name|an anonymous visitor}} on plan {{visitor.claims.plan|none}}.',
       greeting: 'Hello {{visitor.name|there}}!',
@@ -67,11 +66,10 @@ async function sessionFor(visitor: Visitor | null) {
         server: [whoAmI],
         http: [{ name: 'order_status', description: 'Orders', url: backendUrl }],
       },
-    }),
-    { googleApiKey: 'test-key', geminiBaseUrl: standIn.baseUrl, toolSecret: SECRET },
-    new FunctionClientToolTransport({}),
-    { visitor },
-  );
+    },
+    toolSecret: SECRET,
+    session: { visitor },
+  });
   await built.session.start({ agent: built.agent });
   const { message } = await standIn.waitForTools(['who_am_i', 'order_status']);
   const outputs = async (id: string, name: string) => {

@@ -1,11 +1,11 @@
 import { initializeLogger, type llm, voice } from '@livekit/agents';
 import { expect, vi } from 'vitest';
-import { resolveAgentConfig } from '../config/config.js';
 import type { ModelResilience } from '../realtime/model.js';
 import type { ModelStatus } from '../realtime/policy.js';
 import { GeminiLiveStandIn, type StandInOptions } from '../testing/index.js';
-import { FunctionClientToolTransport, type PageToolHandler } from '../tools/function-transport.js';
-import { createVoiceAgentSession, type VoiceAgentSession } from './session.js';
+import type { PageToolHandler } from '../tools/function-transport.js';
+import type { VoiceAgentSession } from './session.js';
+import { createTestSession } from './test-session.test-helper.js';
 
 initializeLogger({ pretty: false, level: 'fatal' });
 
@@ -32,17 +32,17 @@ export async function startHarness(
 ): Promise<Harness> {
   const standIn = await GeminiLiveStandIn.start(standInOptions);
   const statuses: Harness['statuses'] = [];
-  const built = createVoiceAgentSession(
-    resolveAgentConfig({ instructions: 'You are a test agent.', ...config }),
-    { googleApiKey: 'test-key', geminiBaseUrl: standIn.baseUrl, toolSecret: TOOL_SECRET },
-    new FunctionClientToolTransport(pageTools),
-    {
+  const built = createTestSession(standIn, {
+    config,
+    toolSecret: TOOL_SECRET,
+    pageTools,
+    session: {
       resilience: {
         ...resilience,
         onStatus: (status) => statuses.push({ status, at: Date.now() }),
       },
     },
-  );
+  });
   const harness: Harness = {
     ...built,
     standIn,
