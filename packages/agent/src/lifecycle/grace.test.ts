@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { ParticipantKind, Room, RoomEvent } from '@livekit/rtc-node';
+import { ParticipantKind, type RemoteParticipant, Room, RoomEvent } from '@livekit/rtc-node';
 import { VISITOR_AWAY_METHOD } from '@voice-agent/protocol';
 import { waitFor } from '@voice-agent/testing';
 import { AccessToken } from 'livekit-server-sdk';
@@ -89,6 +89,52 @@ describe('the grace period for a visitor whose connection dropped', { timeout: 1
       again.close();
     } finally {
       await watch.room.disconnect();
+    }
+  });
+
+  it('ends the call at once for a visitor who hangs up as soon as the agent is there', async () => {
+    // Before it subscribed to the agent's audio: the framework's RoomIO then waited for that
+    // subscription while closing, and the agent stayed 60 s (src/framework/unsubscribed-output.ts).
+    const visitor = new Room();
+    const listening = new Promise<RemoteParticipant>((resolve) =>
+      visitor.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
+        if (participant.attributes['lk.agent.state'] === 'listening') {
+          resolve(participant as RemoteParticipant);
+        }
+      }),
+    );
+    await visitor.connect(stack.server.url, await visitorToken('early', 'grace-agent'), {
+      autoSubscribe: false,
+      dynacast: false,
+    });
+    const agent = await listening;
+    // It keeps the room open without subscribing: only the agent's own session can end the call.
+    const watch = new Room();
+    const token = new AccessToken('devkey', 'secret', { identity: 'bystander-early' });
+    token.addGrant({ roomJoin: true, room: 'early', canSubscribe: true });
+    await watch.connect(stack.server.url, await token.toJwt(), {
+      autoSubscribe: false,
+      dynacast: false,
+    });
+    try {
+      const agentLeft = new Promise<void>((resolve) =>
+        watch.on(RoomEvent.ParticipantDisconnected, (participant) => {
+          if (participant.identity === agent.identity) resolve();
+        }),
+      );
+      const errorsBefore = worker.output.filter((line) => line.includes('"level":50')).length;
+      await visitor.disconnect();
+      const outcome = await Promise.race([
+        agentLeft.then(() => 'agent left'),
+        new Promise((resolve) => setTimeout(resolve, 10_000, 'agent still there after 10 s')),
+      ]);
+      expect(outcome).toBe('agent left');
+      // The greeting it cut short is no error of the job's.
+      expect(
+        worker.output.filter((line) => line.includes('"level":50')).slice(errorsBefore),
+      ).toEqual([]);
+    } finally {
+      await watch.disconnect();
     }
   });
 

@@ -87,11 +87,13 @@ async function entry(ctx: JobContext): Promise<void> {
   room.on(RoomEvent.ParticipantConnected, (participant) => {
     if (participant.identity === declaredBy) visitor = declaredBy;
   });
+  let visitorEnded = false;
   const grace = awaitVisitorReturn(
     room,
     participant.identity,
     config.reconnectGraceSeconds * 1000,
     (why) => {
+      visitorEnded = true;
       if (why === 'gone') {
         log().info('the visitor did not come back within the grace period, ending the session');
       }
@@ -141,9 +143,12 @@ async function entry(ctx: JobContext): Promise<void> {
   });
   tapOutput?.();
   // A resumed call is greeted once already: the agent goes on listening.
-  await afterSpeech(session, () => (kept.restored > 0 ? Promise.resolve() : greet())).finally(() =>
-    greeting.resolve(),
-  );
+  await afterSpeech(session, () => (kept.restored > 0 ? Promise.resolve() : greet()))
+    .catch((error: unknown) => {
+      // A visitor who hangs up before or during the greeting closes the session under it.
+      if (!visitorEnded) throw error;
+    })
+    .finally(() => greeting.resolve());
 }
 
 export default defineAgent({ entry });

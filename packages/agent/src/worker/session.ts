@@ -2,6 +2,7 @@ import { llm, voice, waitUntilTimeout } from '@livekit/agents';
 import { type AgentConfig, DEFAULT_MODEL, DEFAULT_VERTEX_MODEL } from '../config/config.js';
 import '../framework/unread-audio-branches.js';
 import '../framework/idle-recognition-input.js';
+import '../framework/unsubscribed-output.js';
 import { contextWindowCompressionOf } from '../realtime/compression.js';
 import { type ModelResilience, ResilientRealtimeModel } from '../realtime/model.js';
 import { ToolCallCancellations } from '../tools/cancellation.js';
