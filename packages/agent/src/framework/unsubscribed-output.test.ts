@@ -52,7 +52,7 @@ describe("a session closed before the visitor subscribed to the agent's audio", 
       inputOptions: { participantIdentity: 'visitor' },
     });
     await published;
-    const closed = new Promise<voice.CloseReason>((resolve) =>
+    const closed = new Promise<string>((resolve) =>
       session.on(voice.AgentSessionEventTypes.Close, (event) => resolve(event.reason)),
     );
 

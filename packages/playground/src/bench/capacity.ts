@@ -53,6 +53,8 @@ export interface CapacityResult {
   /** The worker (with its idle job processes) and the dev server with no session. */
   idle: { worker: Usage; devServer: Usage };
   levels: CapacityLevel[];
+  /** The level the machine could not hold, after p95 had doubled at a lower one, and why. */
+  notHeld?: { sessions: number; reason: string };
   /** The load at which the worker reported itself FULL, if it did. */
   workerFullAt?: number;
 }
@@ -167,32 +169,40 @@ export async function measureCapacity(
           `visitor ${index} joining its room`,
         );
       });
-      await Promise.all(joined).catch((error: Error) => {
-        // Counted, so that a failed join still leaves its room.
-        partners.push(...joining);
-        throw new Unmeasured(`level ${sessions}: ${error.message}`, result);
-      });
+      const joinFailure = await Promise.all(joined).then(
+        () => undefined,
+        (error: Error) => `level ${sessions}: ${error.message}`,
+      );
+      // Counted even when a join failed, so that every room is left at the end.
       partners.push(...joining);
       const listening = joining.map(() => false);
       joining.forEach((p, i) => void p.agentListening.then(() => (listening[i] = true)));
-      await withinLimit(
-        Promise.all(joining.map((p) => p.agentListening)),
-        AGENTS_LIMIT_MS,
-        `level ${sessions}: agents listening`,
-        () =>
-          `${listening.filter(Boolean).length} of ${joining.length} new agents listening${result.workerFullAt === undefined ? '' : `; the worker reported FULL at load ${result.workerFullAt}`}`,
-      ).catch((error: Error) => {
-        throw new Unmeasured(error.message, result);
-      });
+      const failure =
+        joinFailure ??
+        (await withinLimit(
+          Promise.all(joining.map((p) => p.agentListening)),
+          AGENTS_LIMIT_MS,
+          `level ${sessions}: agents listening`,
+          () =>
+            `${listening.filter(Boolean).length} of ${joining.length} new agents listening${result.workerFullAt === undefined ? '' : `; the worker reported FULL at load ${result.workerFullAt}`}`,
+        ).then(
+          () => undefined,
+          (error: Error) => error.message,
+        ));
+      if (failure !== undefined) {
+        endAtLevel(result, sessions, failure);
+        break;
+      }
       await sleep(SETTLE_MS, undefined, { signal });
       for (const partner of partners) partner.startMeasuring();
       const windowMs = Math.max(MEASURE_MS, Math.ceil(MIN_TURNS / sessions) * TONE_PERIOD_MS);
       progress(`capacity: level ${sessions}, measuring for ${(windowMs / 1000).toFixed(0)} s`);
       const [workerUsage, devServerUsage] = await measureUsages(pids, windowMs);
+      const measured = partners.map((p) => p.measured());
       const level: CapacityLevel = {
         sessions,
-        tones: partners.reduce((sum, p) => sum + p.tonesSent, 0),
-        delays: partners.flatMap((p) => p.delays),
+        tones: measured.reduce((sum, m) => sum + m.tones, 0),
+        delays: measured.flatMap((m) => m.delays),
         worker: workerUsage ?? zero(),
         devServer: devServerUsage ?? zero(),
       };
@@ -201,10 +211,12 @@ export async function measureCapacity(
         `capacity: level ${sessions}: ${level.delays.length} of ${level.tones} tones answered`,
       );
       if (level.delays.length < level.tones * MIN_ANSWERED || level.delays.length === 0) {
-        throw new Unmeasured(
-          `level ${sessions}: ${level.delays.length} of ${level.tones} tones answered`,
+        endAtLevel(
           result,
+          sessions,
+          `level ${sessions}: ${level.delays.length} of ${level.tones} tones answered`,
         );
+        break;
       }
     }
     return result;
@@ -228,6 +240,18 @@ export function token(secret: string, index: number): Promise<string> {
     agents: [new RoomAgentDispatch({ agentName: AGENT_NAME })],
   });
   return at.toJwt();
+}
+
+/**
+ * A level that could not be measured (agents or visitors not there in time, most tones
+ * unanswered). Past a level where p95 had already doubled, that is the machine beyond its
+ * capacity, and the section ends with what it measured (`notHeld`); before, it is a failure.
+ */
+export function endAtLevel(result: CapacityResult, sessions: number, reason: string): void {
+  if (!doublingLevel(result.levels.filter((level) => level.sessions < sessions))) {
+    throw new Unmeasured(reason, result);
+  }
+  result.notHeld = { sessions, reason };
 }
 
 /** The first level whose p95 is at least twice the first level's, if any. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOPS, jitterBufferIn, traceHops } from './hops.js';
+import { HOPS, jitterBufferIn, throughJob, traceHops } from './hops.js';
 
 describe('traceHops', () => {
   const window = { from: 0, to: 10_000 };
@@ -29,6 +29,8 @@ describe('traceHops', () => {
       [60, 40],
       [40, 60],
     ]);
+    // The visitor's tone at the dev server, then the agent's answer there.
+    expect(throughJob(delays)).toEqual([1_260 - 1_030, 3_230 - 2_990]);
   });
 
   it('leaves out a turn missing at a hop, and tones outside the window', () => {

@@ -114,6 +114,20 @@ export function traceHops(
   return delays;
 }
 
+/**
+ * Per turn traced through every hop, the time between the stack's two passes through the dev
+ * server: the visitor's tone arriving there, then the agent's answer arriving there (the hops
+ * from the dev server's to the job's and back). The floor has no such part (the dev server
+ * forwards at once), so this is the stack's overhead without the page: one process's clock,
+ * RTP packets, no Web Audio read and no page receiver in it.
+ */
+export function throughJob(hops: HopDelays): number[] {
+  const parts = hops.slice(1, -1);
+  return (hops[0] ?? []).map((_, turn) =>
+    parts.reduce((sum, delays) => sum + (delays[turn] ?? Number.NaN), 0),
+  );
+}
+
 /** The job's WebRTC receiver of the visitor's audio in a window: its jitter buffer, ms. */
 export interface JitterBuffer {
   /** Mean delay of the samples it emitted in the window (`jitterBufferDelay` / emitted). */

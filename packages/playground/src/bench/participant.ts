@@ -39,6 +39,8 @@ export class TonePartner {
   #measuringSince = 0;
   /** Starts of the tones sent since `startMeasuring`. */
   readonly #toneStarts: number[] = [];
+  /** The start of the tone each of `delays` answered. */
+  readonly #answeredToneStarts: number[] = [];
   /** Resolves once the agent in the room reports `listening`. */
   readonly agentListening: Promise<void>;
   #toneStartedAt = 0;
@@ -71,14 +73,21 @@ export class TonePartner {
   /** Forgets the delays so far; tones that started before now do not count when answered. */
   startMeasuring(): void {
     this.delays.length = 0;
+    this.#answeredToneStarts.length = 0;
     this.#toneStarts.length = 0;
     this.#measuringSince = performance.now();
   }
 
-  /** Tones sent since `startMeasuring` that have had a second to be answered. */
-  get tonesSent(): number {
+  /**
+   * The tones sent since `startMeasuring` that have had a second to be answered, and the
+   * delays of those answered: a tone too recent counts neither as sent nor as answered.
+   */
+  measured(): { tones: number; delays: number[] } {
     const answerable = performance.now() - ANSWER_GRACE_MS;
-    return this.#toneStarts.filter((start) => start <= answerable).length;
+    return {
+      tones: this.#toneStarts.filter((start) => start <= answerable).length,
+      delays: this.delays.filter((_, i) => (this.#answeredToneStarts[i] ?? 0) <= answerable),
+    };
   }
 
   async #send(source: AudioSource, toneMs = 200, periodMs = TONE_PERIOD_MS): Promise<void> {
@@ -115,7 +124,9 @@ export class TonePartner {
       if (this.#answered || now < this.#toneStartedAt || pcm16Rms(frame.data) < HEARD_LEVEL)
         continue;
       this.#answered = true;
-      if (this.#toneStartedAt >= this.#measuringSince) this.delays.push(now - this.#toneStartedAt);
+      if (this.#toneStartedAt < this.#measuringSince) continue;
+      this.delays.push(now - this.#toneStartedAt);
+      this.#answeredToneStarts.push(this.#toneStartedAt);
     }
   }
 

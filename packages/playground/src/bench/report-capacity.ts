@@ -68,6 +68,12 @@ export function capacitySection(capacity: Outcome<CapacityResult> | undefined): 
         ? `**p95 latency doubles** (against ${levels[0]?.sessions} session${levels[0]?.sessions === 1 ? '' : 's'}) **at ${doubled.sessions} concurrent sessions** on this machine.`
         : `p95 latency did not double up to ${levels.at(-1)?.sessions} concurrent sessions (the most measured).`,
     );
+    if (result.notHeld) {
+      lines.push(
+        '',
+        `**Not held: ${result.notHeld.sessions} sessions** (${result.notHeld.reason}): past the level where p95 doubled, the machine is beyond its capacity, and the section ends there.`,
+      );
+    }
   }
   lines.push('', failureNote(capacity));
   return lines.join('\n');

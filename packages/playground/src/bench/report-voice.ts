@@ -1,4 +1,4 @@
-import { HOPS } from './hops.js';
+import { HOPS, throughJob } from './hops.js';
 import { header, p, percent, row, verdict } from './report-table.js';
 import { median, ms, percentile, spread } from './stats.js';
 import type { VoiceRound } from './voice.js';
@@ -18,6 +18,8 @@ function roundFigures(round: VoiceRound) {
     floorP95,
     overheadP50: voiceP50 - floorP50,
     overheadP95: voiceP95 - floorP95,
+    throughJobP50: percentile(throughJob(round.hops), 50),
+    throughJobP95: percentile(throughJob(round.hops), 95),
   };
 }
 
@@ -28,6 +30,9 @@ export function voiceTable(rounds: VoiceRound[]): string {
   const overheads = col('overheadP50');
   const overhead = median(overheads);
   const overheadP95 = median(col('overheadP95'));
+  const throughJobs = col('throughJobP50');
+  const throughJobP50 = median(throughJobs);
+  const throughJobP95 = median(col('throughJobP95'));
   return [
     header([
       'round',
@@ -41,6 +46,8 @@ export function voiceTable(rounds: VoiceRound[]): string {
       'floor p95',
       'overhead p50',
       'overhead p95',
+      'through the job p50',
+      'through the job p95',
     ]),
     ...rounds.map((round, i) => {
       const f = figures[i] ?? roundFigures(round);
@@ -56,6 +63,8 @@ export function voiceTable(rounds: VoiceRound[]): string {
         ms(f.floorP95),
         ms(f.overheadP50),
         ms(f.overheadP95),
+        ms(f.throughJobP50),
+        ms(f.throughJobP95),
       ]);
     }),
     row([
@@ -70,6 +79,8 @@ export function voiceTable(rounds: VoiceRound[]): string {
       ms(median(col('floorP95'))),
       `**${ms(overhead)}**`,
       `**${ms(overheadP95)}**`,
+      `**${ms(throughJobP50)}**`,
+      `**${ms(throughJobP95)}**`,
     ]),
     '',
     `Overhead of our stack (voice − floor, per round): median of rounds ${ms(overhead)} p50 and ${ms(overheadP95)} p95; rounds ${overheads.map(ms).join(', ')}, spread (max − min) / median ${percent(spread(overheads))}. All turns of all rounds together: voice p50 ${p(
@@ -79,6 +90,8 @@ export function voiceTable(rounds: VoiceRound[]): string {
       rounds.flatMap((r) => r.total),
       95,
     )}. Target (issue #15): at most 60 ms p50 (${verdict(overhead <= 60)}) and 150 ms p95 (${verdict(overheadP95 <= 150)}) above the floor.`,
+    '',
+    `Through the job (the dev server's clock, from the visitor's tone arriving to the agent's answer arriving, per traced turn): median of rounds ${ms(throughJobP50)} p50 and ${ms(throughJobP95)} p95; rounds ${throughJobs.map(ms).join(', ')}, spread ${percent(spread(throughJobs))}. The same target on it: ${verdict(throughJobP50 <= 60)} (p50), ${verdict(throughJobP95 <= 150)} (p95). It leaves out the page: each of the two page receivers (the stack's and the floor's) holds its own jitter buffer for the whole call, and each Web Audio tap its own delay, so "voice − floor" moves from run to run by tens of ms that the stack does not cause.`,
   ].join('\n');
 }
 

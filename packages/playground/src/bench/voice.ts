@@ -11,6 +11,7 @@ import {
   type JitterBuffer,
   jitterBufferIn,
   readHopLog,
+  throughJob,
   traceHops,
 } from './hops.js';
 import { onsetsIn } from './onsets.js';
@@ -192,7 +193,7 @@ async function measureWindows(
     const problem = roundProblem(measured);
     if (problem) failures.push(`round ${i + 1}: ${problem}`);
     progress(
-      `voice: round ${i + 1}/${rounds}: ${measured.total.length}/${measured.tones} answers heard (the stand-in answered ${measured.standInAnswered}), p50 ${ms(percentile(measured.total, 50))}; floor ${measured.floor.delays.length}/${measured.floor.tones} heard, p50 ${ms(percentile(measured.floor.delays, 50))}${problem ? ` (${problem})` : ''}; hops p50 ${measured.hops.map((d) => ms(percentile(d, 50))).join(' + ')} (${measured.hops[0]?.length ?? 0} turns traced)`,
+      `voice: round ${i + 1}/${rounds}: ${measured.total.length}/${measured.tones} answers heard (the stand-in answered ${measured.standInAnswered}), p50 ${ms(percentile(measured.total, 50))}; floor ${measured.floor.delays.length}/${measured.floor.tones} heard, p50 ${ms(percentile(measured.floor.delays, 50))}${problem ? ` (${problem})` : ''}; hops p50 ${measured.hops.map((d) => ms(percentile(d, 50))).join(' + ')} (${measured.hops[0]?.length ?? 0} turns traced), through the job p50 ${ms(percentile(throughJob(measured.hops), 50))}`,
     );
   }
   if (windows.length < rounds)
