@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { ParticipantKind, type RemoteParticipant, Room, RoomEvent } from '@livekit/rtc-node';
+import { ParticipantKind, Room, RoomEvent } from '@livekit/rtc-node';
 import { VISITOR_AWAY_METHOD } from '@voice-agent/protocol';
 import { waitFor } from '@voice-agent/testing';
 import { AccessToken } from 'livekit-server-sdk';
@@ -10,6 +10,7 @@ import {
   type Stack,
   spawnCliWorker,
   startStack,
+  visitor,
   visitorToken,
 } from './stack.test-helper.js';
 
@@ -95,15 +96,7 @@ describe('the grace period for a visitor whose connection dropped', { timeout: 1
   it('ends the call at once for a visitor who hangs up as soon as the agent is there', async () => {
     // Before it subscribed to the agent's audio: the framework's RoomIO then waited for that
     // subscription while closing, and the agent stayed 60 s (src/framework/unsubscribed-output.ts).
-    const visitor = new Room();
-    const listening = new Promise<RemoteParticipant>((resolve) =>
-      visitor.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
-        if (participant.attributes['lk.agent.state'] === 'listening') {
-          resolve(participant as RemoteParticipant);
-        }
-      }),
-    );
-    await visitor.connect(stack.server.url, await visitorToken('early', 'grace-agent'), {
+    const { room: visitorRoom, listening } = await visitor(stack, 'early', 'grace-agent', {
       autoSubscribe: false,
       dynacast: false,
     });
@@ -123,7 +116,7 @@ describe('the grace period for a visitor whose connection dropped', { timeout: 1
         }),
       );
       const errorsBefore = worker.output.filter((line) => line.includes('"level":50')).length;
-      await visitor.disconnect();
+      await visitorRoom.disconnect();
       const outcome = await Promise.race([
         agentLeft.then(() => 'agent left'),
         new Promise((resolve) => setTimeout(resolve, 10_000, 'agent still there after 10 s')),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type RemoteParticipant, Room, RoomEvent } from '@livekit/rtc-node';
+import { type RemoteParticipant, Room, RoomEvent, type RoomOptions } from '@livekit/rtc-node';
 import { type DevServer, type DevServerOptions, startDevServer } from '@voice-agent/devserver';
 import { waitFor } from '@voice-agent/testing';
 import { AccessToken, RoomAgentDispatch, RoomConfiguration } from 'livekit-server-sdk';
@@ -163,6 +163,7 @@ export async function visitor(
   stack: Stack,
   roomName: string,
   agentName: string,
+  options?: RoomOptions,
 ): Promise<{ room: Room; listening: Promise<RemoteParticipant> }> {
   const room = new Room();
   const listening = new Promise<RemoteParticipant>((resolve) =>
@@ -172,7 +173,7 @@ export async function visitor(
       }
     }),
   );
-  await room.connect(stack.server.url, await visitorToken(roomName, agentName));
+  await room.connect(stack.server.url, await visitorToken(roomName, agentName), options);
   return { room, listening };
 }
 

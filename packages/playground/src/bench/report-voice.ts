@@ -9,6 +9,7 @@ function roundFigures(round: VoiceRound) {
   const voiceP95 = percentile(round.total, 95);
   const floorP50 = percentile(round.floor.delays, 50);
   const floorP95 = percentile(round.floor.delays, 95);
+  const throughJobs = throughJob(round.hops);
   return {
     voiceP50,
     voiceP95,
@@ -18,8 +19,8 @@ function roundFigures(round: VoiceRound) {
     floorP95,
     overheadP50: voiceP50 - floorP50,
     overheadP95: voiceP95 - floorP95,
-    throughJobP50: percentile(throughJob(round.hops), 50),
-    throughJobP95: percentile(throughJob(round.hops), 95),
+    throughJobP50: percentile(throughJobs, 50),
+    throughJobP95: percentile(throughJobs, 95),
   };
 }
 
