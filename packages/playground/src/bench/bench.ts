@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setRtcNodeLogLevel } from '@voice-agent/testing';
-import { type BrowserStack, startBrowserStack } from './browser-stack.js';
+import { type BrowserStack, type DevServerPlace, startBrowserStack } from './browser-stack.js';
 import { measureCapacity } from './capacity.js';
 import { connectTimes, connectTimesInDevMode } from './connect.js';
 import { measureFailover } from './failover.js';
@@ -91,25 +91,65 @@ const SOAK = {
   cpuProfileDir: process.env.VOICE_AGENT_SOAK_CPU_PROFILE_DIR,
 };
 
-/** Voice and connect share one stack: the page, the playground and its worker. */
+/** Voice, then connect, each on a browser stack of its own (`startBrowserStack`). */
 async function browserSections(results: BenchResults, wanted: Set<string>): Promise<void> {
-  progress('starting the playground and Chromium');
-  // Before the stack starts: its dev server and worker read the variable once.
-  const hopLog = await openHopLog();
-  try {
-    await browserSectionsWithHops(results, wanted, hopLog.file);
-  } finally {
-    await hopLog.close();
+  if (wanted.has('voice')) {
+    // Before the stack starts: its dev server and worker read the variable once.
+    const hopLog = await openHopLog();
+    try {
+      await onBrowserStack(results, ['voice'], 'own process', async (stack) => {
+        results.voice = await runSection('voice', LIMITS_MS.voice, (signal) =>
+          voiceRounds(stack, {
+            rounds: ROUNDS,
+            turns: VOICE_TURNS,
+            warmUpTurns: VOICE_WARM_UP_TURNS,
+            hopLog: hopLog.file,
+            signal,
+          }),
+        );
+        return [results.voice];
+      });
+    } finally {
+      await hopLog.close();
+    }
   }
+  if (!wanted.has('connect')) return;
+  await onBrowserStack(results, ['connect'], 'this process', async (stack) => {
+    const { playground, page } = stack;
+    results.connect = await runSection('connect', LIMITS_MS.connect, (signal) =>
+      connectTimes(page, playground, ROUNDS, CONNECT_SESSIONS, signal),
+    );
+    // Last: it replaces the playground's worker.
+    results.connectDevMode = await runSection(
+      'connect (dev mode)',
+      LIMITS_MS.connectDevMode,
+      (signal) =>
+        connectTimesInDevMode(
+          page,
+          playground,
+          ROUNDS,
+          CONNECT_DEV_MODE_SESSIONS,
+          stack.standInUrl,
+          signal,
+        ),
+    );
+    return [results.connect, results.connectDevMode];
+  });
 }
 
-async function browserSectionsWithHops(
+/**
+ * Runs `sections` on a new browser stack, then stops it; a stack that does not start fails
+ * them. If one of the outcomes `run` hands back failed, the agent worker's last warnings.
+ */
+async function onBrowserStack(
   results: BenchResults,
-  wanted: Set<string>,
-  hopLog: string,
+  sections: readonly ('voice' | 'connect')[],
+  devServerPlace: DevServerPlace,
+  run: (stack: BrowserStack) => Promise<(Outcome<unknown> | undefined)[]>,
 ): Promise<void> {
+  progress(`starting the playground and Chromium (the dev server in ${devServerPlace})`);
   let stack: BrowserStack;
-  const starting = startBrowserStack();
+  const starting = startBrowserStack(devServerPlace);
   try {
     stack = await withinLimit(starting, 60_000, 'starting the playground');
   } catch (error) {
@@ -119,45 +159,12 @@ async function browserSectionsWithHops(
       () => undefined,
     );
     const reason = `the stack did not start: ${(error as Error).message}`;
-    for (const section of ['voice', 'connect'] as const) {
-      if (wanted.has(section)) results[section] = failedBeforeStart(section, reason);
-    }
+    for (const section of sections) results[section] = failedBeforeStart(section, reason);
     return;
   }
   try {
-    const { playground, page } = stack;
-    if (wanted.has('voice')) {
-      results.voice = await runSection('voice', LIMITS_MS.voice, (signal) =>
-        voiceRounds(page, playground, stack.newPage, stack.answeredAt, {
-          rounds: ROUNDS,
-          turns: VOICE_TURNS,
-          warmUpTurns: VOICE_WARM_UP_TURNS,
-          hopLog,
-          signal,
-        }),
-      );
-    }
-    if (wanted.has('connect')) {
-      results.connect = await runSection('connect', LIMITS_MS.connect, (signal) =>
-        connectTimes(page, playground, ROUNDS, CONNECT_SESSIONS, signal),
-      );
-      // Last: it replaces the playground's worker.
-      results.connectDevMode = await runSection(
-        'connect (dev mode)',
-        LIMITS_MS.connectDevMode,
-        (signal) =>
-          connectTimesInDevMode(
-            page,
-            playground,
-            ROUNDS,
-            CONNECT_DEV_MODE_SESSIONS,
-            stack.standInUrl,
-            signal,
-          ),
-      );
-    }
-    const failed = [results.voice, results.connect, results.connectDevMode].some((o) => o && !o.ok);
-    if (failed && stack.agentWarnings.length > 0) {
+    const outcomes = await run(stack);
+    if (outcomes.some((outcome) => outcome && !outcome.ok) && stack.agentWarnings.length > 0) {
       progress(`the agent worker's last warnings:\n  ${stack.agentWarnings.join('\n  ')}`);
     }
   } finally {

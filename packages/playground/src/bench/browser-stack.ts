@@ -5,11 +5,17 @@ import { installAudioTaps } from '../page-audio/audio-taps.js';
 import { type Playground, startPlayground } from '../playground.js';
 import { recordOnsets } from './onsets.js';
 import { onInterrupt } from './run/cleanup.js';
+import { BENCH_API_KEY, spawnDevServer } from './run/dev-server-process.js';
 import { benchReactions, TURN_PERIOD_MS } from './voice.js';
+
+/** Where the stack's dev server runs (see `startBrowserStack`). */
+export type DevServerPlace = 'own process' | 'this process';
 
 /** The playground on the bench's stand-in, and Chromium on its page. */
 export interface BrowserStack {
   playground: Playground;
+  /** The stack's dev server: its URL and the keys its tokens are signed with. */
+  liveKit: { url: string; keys: Record<string, string> };
   page: Page;
   newPage(): Promise<Page>;
   standInUrl: string;
@@ -19,7 +25,15 @@ export interface BrowserStack {
   close(): Promise<void>;
 }
 
-export async function startBrowserStack(): Promise<BrowserStack> {
+/**
+ * The playground, its worker and the bench's stand-in, and Chromium on the playground's page.
+ * The dev server runs in its `own process` (the voice section: as an SFU has a host of its
+ * own, so that the bench's own work in this process, Playwright's messages and its garbage
+ * collection among it, never holds a packet it forwards; each such hold made every receiver's
+ * jitter buffer grow), or in `this process` (the playground's own, whose jobs the connect
+ * section reads).
+ */
+export async function startBrowserStack(devServerPlace: DevServerPlace): Promise<BrowserStack> {
   const { reactions, answeredAt } = benchReactions();
   const agentWarnings: string[] = [];
   const standIn = await GeminiLiveStandIn.start({ reactions });
@@ -29,12 +43,19 @@ export async function startBrowserStack(): Promise<BrowserStack> {
   };
   const forget = onInterrupt(close);
   try {
+    const devServer = devServerPlace === 'own process' ? await spawnDevServer() : undefined;
+    if (devServer) closers.push(async () => devServer.stop());
     const playground = await startPlayground({
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         GOOGLE_API_KEY: 'bench',
         GOOGLE_GEMINI_BASE_URL: standIn.baseUrl,
+        ...(devServer && {
+          LIVEKIT_URL: devServer.url,
+          LIVEKIT_API_KEY: BENCH_API_KEY,
+          LIVEKIT_API_SECRET: devServer.secret,
+        }),
       },
       // Kept (the last few) so that a failed section can say what the agent worker warned of.
       log: (line) => {
@@ -44,6 +65,8 @@ export async function startBrowserStack(): Promise<BrowserStack> {
       },
     });
     closers.push(() => playground.close());
+    const liveKit = devServer ?? playground.devServer;
+    if (!liveKit) throw new Error('the playground started no dev server');
     const microphone = await makeToneWav({
       frequency: 440,
       durationMs: 400,
@@ -60,6 +83,7 @@ export async function startBrowserStack(): Promise<BrowserStack> {
     });
     return {
       playground,
+      liveKit: { url: liveKit.url, keys: liveKit.keys },
       page,
       newPage: () => browser.context.newPage(),
       standInUrl: standIn.baseUrl,

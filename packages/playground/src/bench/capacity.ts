@@ -1,14 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { GeminiLiveStandIn } from '@voice-agent/agent/testing';
 import { AccessToken, RoomAgentDispatch, RoomConfiguration } from 'livekit-server-sdk';
 import { AGENT_CONFIG } from '../playground.js';
 import { spawnWorker } from '../worker/worker-process.js';
 import { TONE_PERIOD_MS, TonePartner } from './participant.js';
-import { killGroup, onInterrupt } from './run/cleanup.js';
+import { onInterrupt } from './run/cleanup.js';
+import { BENCH_API_KEY, spawnDevServer } from './run/dev-server-process.js';
 import { withinLimit } from './run/limits.js';
 import { progress } from './run/progress.js';
 import { firstLine, Unmeasured } from './run/section.js';
@@ -16,10 +13,6 @@ import { percentile } from './stats.js';
 import { measureUsages, type Usage } from './usage.js';
 import { benchReactions } from './voice.js';
 
-/** The dev server's CLI, beside its package entry (`dist/index.js`). */
-const DEV_SERVER_CLI = fileURLToPath(
-  new URL('./cli.js', import.meta.resolve('@voice-agent/devserver')),
-);
 export const AGENT_NAME = 'capacity-bench';
 const MEASURE_MS = 12_000;
 /** Turns each level measures at least: the first levels' p95 is the baseline, not one turn. */
@@ -27,8 +20,6 @@ const MIN_TURNS = 10;
 const IDLE_BOOT_MS = 10_000;
 /** After the agent listens: its greeting (3 s without the page's declaration) passes. */
 const SETTLE_MS = 4_500;
-/** The dev server's process printing the URL it listens on. */
-const DEV_SERVER_LIMIT_MS = 30_000;
 /** A participant joining its room (signalling, ICE, DTLS, publishing). */
 const JOIN_LIMIT_MS = 15_000;
 /** The visitors leaving their rooms at the end. */
@@ -59,41 +50,6 @@ export interface CapacityResult {
   workerFullAt?: number;
 }
 
-/** The dev server's CLI in its own process, so its CPU and memory are its own (capacity, soak). */
-export async function spawnDevServer(
-  keys: string,
-): Promise<{ child: ChildProcess; url: string; stop(): void }> {
-  const child = spawn(
-    process.execPath,
-    [DEV_SERVER_CLI, '--port', '0', '--host', '127.0.0.1', '--keys', keys],
-    // Its own process group, so that stopping it (or this process exiting) stops it for sure.
-    { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
-  );
-  const kill = () => killGroup(child.pid, 'SIGKILL');
-  process.once('exit', kill);
-  let timer: NodeJS.Timeout | undefined;
-  const url = await new Promise<string>((resolve, reject) => {
-    timer = setTimeout(() => {
-      kill();
-      reject(new Error(`the dev server printed no URL within ${DEV_SERVER_LIMIT_MS / 1000} s`));
-    }, DEV_SERVER_LIMIT_MS);
-    child.once('exit', (code) => reject(new Error(`the dev server exited (${code})`)));
-    if (!child.stdout) return reject(new Error('no stdout'));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const match = /on (ws:\/\/\S+)/.exec(line);
-      if (match?.[1]) resolve(match[1]);
-    });
-  }).finally(() => clearTimeout(timer));
-  return {
-    child,
-    url,
-    stop: () => {
-      kill();
-      process.off('exit', kill);
-    },
-  };
-}
-
 /**
  * N concurrent sessions of headless rtc-node participants (each in its own room, sending a
  * tone about every 2 s) against one worker (`start`, 2 idle processes) and one dev server (its
@@ -107,8 +63,7 @@ export async function measureCapacity(
   if (levels.length === 0) throw new Error('nothing to measure: no level');
   const { reactions } = benchReactions();
   const standIn = await GeminiLiveStandIn.start({ reactions });
-  const secret = randomBytes(32).toString('hex');
-  const devServer = await spawnDevServer(`bench: ${secret}`).catch(async (error) => {
+  const devServer = await spawnDevServer().catch(async (error) => {
     await standIn.close();
     throw error;
   });
@@ -120,8 +75,8 @@ export async function measureCapacity(
     config: AGENT_CONFIG,
     env: {
       LIVEKIT_URL: devServer.url,
-      LIVEKIT_API_KEY: 'bench',
-      LIVEKIT_API_SECRET: secret,
+      LIVEKIT_API_KEY: BENCH_API_KEY,
+      LIVEKIT_API_SECRET: devServer.secret,
       AGENT_NAME,
       VOICE_AGENT_TOOL_SECRET: 'bench',
       PLAYGROUND_BACKEND_URL: 'http://127.0.0.1:9',
@@ -164,7 +119,7 @@ export async function measureCapacity(
       const joined = joining.map(async (partner, i) => {
         const index = partners.length + i;
         await withinLimit(
-          partner.join(devServer.url, await token(secret, index)),
+          partner.join(devServer.url, await token(devServer.secret, index)),
           JOIN_LIMIT_MS,
           `visitor ${index} joining its room`,
         );
@@ -211,10 +166,12 @@ export async function measureCapacity(
         `capacity: level ${sessions}: ${level.delays.length} of ${level.tones} tones answered`,
       );
       if (level.delays.length < level.tones * MIN_ANSWERED || level.delays.length === 0) {
+        const deaf = partners.flatMap((p) => p.hearingFailure ?? []);
+        const why = deaf.length > 0 ? `; ${deaf.length} visitor(s) could not hear: ${deaf[0]}` : '';
         endAtLevel(
           result,
           sessions,
-          `level ${sessions}: ${level.delays.length} of ${level.tones} tones answered`,
+          `level ${sessions}: ${level.delays.length} of ${level.tones} tones answered${why}`,
         );
         break;
       }
@@ -234,7 +191,7 @@ function zero(): Usage {
 }
 
 export function token(secret: string, index: number): Promise<string> {
-  const at = new AccessToken('bench', secret, { identity: `visitor-${index}` });
+  const at = new AccessToken(BENCH_API_KEY, secret, { identity: `visitor-${index}` });
   at.addGrant({ room: `capacity-${index}`, roomJoin: true, canPublish: true, canSubscribe: true });
   at.roomConfig = new RoomConfiguration({
     agents: [new RoomAgentDispatch({ agentName: AGENT_NAME })],

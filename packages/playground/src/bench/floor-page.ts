@@ -71,7 +71,7 @@ export interface Floor {
  * subtracts then see the same load on the machine.
  */
 export async function openFloor(
-  devServer: DevServer,
+  devServer: Pick<DevServer, 'url' | 'keys'>,
   openPage: () => Promise<Page>,
 ): Promise<Floor> {
   const [apiKey, apiSecret] = Object.entries(devServer.keys)[0] ?? [];

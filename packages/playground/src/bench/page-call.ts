@@ -48,10 +48,15 @@ export function startCall(page: Page, limitMs: number): Promise<StartedCall> {
   }, limitMs);
 }
 
-/** Ends the page's call and waits (at most 20 s) until the dev server has no job left. */
+/**
+ * Ends the page's call and, when the playground's dev server runs in this process, waits (at
+ * most 20 s) until it has no job left: the next call must not meet the last one's job.
+ */
 export async function endCall(page: Page, playground: Playground): Promise<void> {
   await page.evaluate(() => document.querySelector('voice-agent')?.end());
-  await waitFor(() => (playground.devServer?.jobs().length === 0 ? true : undefined), {
+  const devServer = playground.devServer;
+  if (!devServer) return;
+  await waitFor(() => (devServer.jobs().length === 0 ? true : undefined), {
     timeoutMs: 20_000,
     what: "the agent's job to end after the page hung up",
   });

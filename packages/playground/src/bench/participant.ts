@@ -11,6 +11,7 @@ import {
   TrackSource,
 } from '@livekit/rtc-node';
 import { pcm16Rms, toneSamples } from '@voice-agent/testing';
+import { firstLine } from './run/section.js';
 
 const SAMPLE_RATE = 48_000;
 const FRAME_MS = 10;
@@ -43,6 +44,8 @@ export class TonePartner {
   readonly #answeredToneStarts: number[] = [];
   /** Resolves once the agent in the room reports `listening`. */
   readonly agentListening: Promise<void>;
+  /** Why an audio track the partner subscribed to could not be read, if one could not. */
+  hearingFailure: string | undefined;
   #toneStartedAt = 0;
   #answered = true;
   #sending = false;
@@ -58,7 +61,12 @@ export class TonePartner {
   /** Joins with `token`, publishes the microphone and listens to every audio track. */
   async join(url: string, token: string): Promise<void> {
     this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
-      if (track.kind === TrackKind.KIND_AUDIO) void this.#listen(track);
+      if (track.kind !== TrackKind.KIND_AUDIO) return;
+      // Seen at 8 sessions: rtc-node refused to read a track it had just announced. Thrown
+      // from the handler, that ended the whole bench; now the level reports it.
+      this.#listen(track).catch((error: unknown) => {
+        this.hearingFailure ??= firstLine(error).slice(0, 160);
+      });
     });
     await this.room.connect(url, token, { autoSubscribe: true, dynacast: false });
     // A short queue: captureFrame then paces the tone closely to when it actually plays.

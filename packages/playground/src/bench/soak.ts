@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GeminiLiveStandIn } from '@voice-agent/agent/testing';
 import { AGENT_CONFIG } from '../playground.js';
 import { spawnWorker } from '../worker/worker-process.js';
-import { AGENT_NAME, spawnDevServer, token } from './capacity.js';
+import { AGENT_NAME, token } from './capacity.js';
 import { TonePartner } from './participant.js';
 import { onInterrupt } from './run/cleanup.js';
+import { BENCH_API_KEY, spawnDevServer } from './run/dev-server-process.js';
 import { withinLimit } from './run/limits.js';
 import { progress } from './run/progress.js';
 import { firstLine, Unmeasured } from './run/section.js';
@@ -63,8 +63,7 @@ export async function soak({
 }: SoakOptions): Promise<SoakResult> {
   const { reactions } = benchReactions();
   const standIn = await GeminiLiveStandIn.start({ reactions });
-  const secret = randomBytes(32).toString('hex');
-  const devServer = await spawnDevServer(`bench: ${secret}`).catch(async (error) => {
+  const devServer = await spawnDevServer().catch(async (error) => {
     await standIn.close();
     throw error;
   });
@@ -73,8 +72,8 @@ export async function soak({
     config: AGENT_CONFIG,
     env: {
       LIVEKIT_URL: devServer.url,
-      LIVEKIT_API_KEY: 'bench',
-      LIVEKIT_API_SECRET: secret,
+      LIVEKIT_API_KEY: BENCH_API_KEY,
+      LIVEKIT_API_SECRET: devServer.secret,
       AGENT_NAME,
       VOICE_AGENT_TOOL_SECRET: 'bench',
       PLAYGROUND_BACKEND_URL: 'http://127.0.0.1:9',
@@ -106,7 +105,7 @@ export async function soak({
     await Promise.all(
       partners.map(async (partner, i) =>
         withinLimit(
-          partner.join(devServer.url, await token(secret, i)),
+          partner.join(devServer.url, await token(devServer.secret, i)),
           JOIN_LIMIT_MS,
           `visitor ${i} joining its room`,
         ),

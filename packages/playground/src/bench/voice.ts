@@ -4,7 +4,7 @@ import { waitFor } from '@voice-agent/testing';
 // Types only: the widget's events on `document.querySelector('voice-agent')`.
 import type {} from '@voice-agent/widget';
 import type { Page } from 'playwright-core';
-import type { Playground } from '../playground.js';
+import type { BrowserStack } from './browser-stack.js';
 import { type Floor, type FloorTurns, openFloor } from './floor-page.js';
 import {
   type HopDelays,
@@ -117,18 +117,13 @@ const MIN_ANSWERED = 0.5;
  * (n = 0, most tones unanswered) is reported with its reason, and the section fails.
  */
 export async function voiceRounds(
-  page: Page,
-  playground: Playground,
-  floorPages: () => Promise<Page>,
-  answeredAt: number[],
+  { page, playground, liveKit, newPage, answeredAt }: BrowserStack,
   { rounds, turns, warmUpTurns, hopLog, signal }: VoiceRoundOptions,
 ): Promise<VoiceRound[]> {
-  const devServer = playground.devServer;
-  if (!devServer) throw new Error('the floor needs the dev server');
   if (rounds < 1 || turns < 1) throw new Error(`nothing to measure: ${rounds} × ${turns} tones`);
   progress('voice: the floor joins its room, the stack starts its session');
   const [floor, started] = await Promise.allSettled([
-    openFloor(devServer, floorPages),
+    openFloor(liveKit, newPage),
     startSession(page, answeredAt),
   ]);
   if (floor.status === 'rejected' || started.status === 'rejected') {
