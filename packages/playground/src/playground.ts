@@ -38,6 +38,11 @@ export interface PlaygroundOptions {
   log?: (line: string) => void;
   /** Timeouts of the local dev server (tests). */
   devServer?: Pick<DevServerOptions, 'pingTimeoutSeconds' | 'departureTimeoutSeconds'>;
+  /**
+   * The offline demo's stand-in keeps the microphone's audio chunks it receives, for tests
+   * that read them (default true); `npm start` runs for hours and turns it off.
+   */
+  recordModelAudio?: boolean;
 }
 
 /** The running stack. */
@@ -124,7 +129,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
 
     let standIn: GeminiLiveStandIn | undefined;
     if (offlineDemo) {
-      const started = await GeminiLiveStandIn.start();
+      const started = await GeminiLiveStandIn.start({ recordAudio: options.recordModelAudio });
       for (const reaction of offlineDemoReactions()) started.react(reaction);
       standIn = started;
       stops.push(() => started.close());

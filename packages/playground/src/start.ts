@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     // The default port may be taken; an explicit PORT is a promise to the user.
     fallbackToFreePort: process.env.PORT === undefined,
     log: (line) => console.log(`playground: ${line}`),
+    recordModelAudio: false,
   });
   let stopping = false;
   const stop = (signal: string) => {

@@ -35,6 +35,12 @@ export interface StandInOptions {
    * cover it, as over a real network.
    */
   inboundLatencyMs?: number;
+  /**
+   * Keep the client's audio chunks in `received` (default true). About 50 a second while a
+   * microphone is open: a stand-in that lives as long as `npm start`'s offline demo turns it
+   * off, and keeps the rest (setup, text, tool responses) as before.
+   */
+  recordAudio?: boolean;
 }
 
 /** What became of one connection, for assertions. */

@@ -68,6 +68,26 @@ describe('Gemini Live stand-in', () => {
     expect(setup.model).toBe('models/gemini-2.5-flash-native-audio-preview-12-2025');
   });
 
+  it('keeps no audio chunks with recordAudio off, and still answers them', async () => {
+    standIn = await GeminiLiveStandIn.start({
+      recordAudio: false,
+      reactions: [{ on: 'speech', minMs: 100, reply: spokenTurn('Beep.', tonePcm()) }],
+    });
+    const client = await connect(standIn);
+    for (let i = 0; i < 3; i++) {
+      client.session.sendRealtimeInput({
+        audio: { mimeType: 'audio/pcm', data: input16k(0.3, 50) },
+      });
+    }
+    client.session.sendRealtimeInput({ text: 'and a word' });
+    await until(() => client.received.some((m) => m.serverContent?.turnComplete), 'the reply');
+    await standIn.waitFor('realtimeInput', () => standIn?.messages('realtimeInput').length === 1);
+    expect(standIn.messages('realtimeInput').map((m) => m.message.realtimeInput)).toEqual([
+      { text: 'and a word' },
+    ]);
+    expect(standIn.messages('setup')).toHaveLength(1);
+  });
+
   it('answers a sentence once, pauses between its words included, and the next sentence again', async () => {
     standIn = await GeminiLiveStandIn.start({
       reactions: [{ on: 'speech', minMs: 100, reply: spokenTurn('Yes?', tonePcm()) }],

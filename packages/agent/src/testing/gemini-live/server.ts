@@ -44,6 +44,7 @@ export class GeminiLiveStandIn {
       reactions: [...(options.reactions ?? [])],
       tools: new ToolLedger(),
       record: (received) => {
+        if (options.recordAudio === false && received.message.realtimeInput?.audio) return;
         this.received.push(received);
         for (const waiter of [...this.#waiters]) waiter();
       },
