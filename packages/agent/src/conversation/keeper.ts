@@ -1,4 +1,5 @@
 import { type llm, log, voice } from '@livekit/agents';
+import { withinTimeLimit } from '../time-limit.js';
 import type { ConversationStore, ConversationTurn } from './store.js';
 
 /** The longest a store operation may hold up a call before the call goes on without it. */
@@ -54,20 +55,15 @@ export async function keepConversation(
   };
 
   async function withinLimit<T>(operation: Promise<T>, what: string): Promise<T | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${STORE_WAIT_MS} ms`)),
-        STORE_WAIT_MS,
-      );
-    });
     try {
-      return await Promise.race([operation, timeout]);
+      return await withinTimeLimit(
+        operation,
+        STORE_WAIT_MS,
+        () => new Error(`no answer within ${STORE_WAIT_MS} ms`),
+      );
     } catch (error) {
       logger.warn({ room, error: String(error) }, `conversation store ${what} failed`);
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

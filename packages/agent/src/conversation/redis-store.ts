@@ -1,4 +1,5 @@
 import { createClient } from '@redis/client';
+import { withinTimeLimit } from '../time-limit.js';
 import {
   type ConversationStore,
   type ConversationTurn,
@@ -31,23 +32,16 @@ export class RedisConversationStore implements ConversationStore {
     const client = newClient(url);
     // Without a listener a dropped connection would be an uncaught error; commands fail instead.
     client.on('error', () => undefined);
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
+      await withinTimeLimit(
         client.connect(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`Redis did not answer within ${CONNECT_TIMEOUT_MS} ms`)),
-            CONNECT_TIMEOUT_MS,
-          );
-        }),
-      ]);
+        CONNECT_TIMEOUT_MS,
+        () => new Error(`Redis did not answer within ${CONNECT_TIMEOUT_MS} ms`),
+      );
     } catch (error) {
       // Stops its reconnect attempts.
       client.destroy();
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
     return new RedisConversationStore(client);
   }

@@ -9,6 +9,7 @@ import {
   RoomEvent,
   TrackSource,
 } from '@livekit/rtc-node';
+import { withinTimeLimit } from '../time-limit.js';
 import { decodeRecording, type PcmFormat, SESSION_PCM_FORMAT } from './decode.js';
 
 /** The byte stream topic livekit-client sends its pre-connect recording on. */
@@ -194,18 +195,12 @@ export class PreConnectAudio {
     }
     this.state = 'reading';
     clearTimeout(this.startTimer);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new PreConnectAudioError('timeout', `not read in ${this.readTimeoutMs} ms`)),
-        this.readTimeoutMs,
-      );
-    });
     try {
-      const frames = await Promise.race([
+      const frames = await withinTimeLimit(
         readRecording(reader, this.maxBytes, this.format),
-        timeout,
-      ]);
+        this.readTimeoutMs,
+        () => new PreConnectAudioError('timeout', `not read in ${this.readTimeoutMs} ms`),
+      );
       const seconds = frames.reduce((sum, f) => sum + f.samplesPerChannel / f.sampleRate, 0);
       this.logger.info({ identity, trackId, seconds }, 'pre-connect audio buffer received');
       this.settle(frames);
@@ -213,8 +208,6 @@ export class PreConnectAudio {
       this.logger.warn({ identity, trackId, error }, 'pre-connect audio buffer dropped');
       this.settle([]);
       await reader.close();
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -4,6 +4,7 @@ import {
   type PluginOptions,
   type PluginSession,
 } from '../framework/google-plugin.js';
+import { withinTimeLimit } from '../time-limit.js';
 import type { ResilienceOptions } from './policy.js';
 import { clientOptionsOf } from './wire.js';
 
@@ -117,22 +118,16 @@ export async function openConnection(options: ConnectionOptions): Promise<Gemini
       },
     },
   });
-  let timer: NodeJS.Timeout | undefined;
-  const failure = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new ConnectError(`no setupComplete within ${options.connectTimeoutMs} ms`, undefined),
-        ),
-      options.connectTimeoutMs,
-    );
-    void closed.then((close) =>
-      reject(new ConnectError(`closed during setup (${close.code} ${close.reason})`, close)),
-    );
+  const closedDuringSetup = closed.then((close): never => {
+    throw new ConnectError(`closed during setup (${close.code} ${close.reason})`, close);
   });
   let session: Session;
   try {
-    session = await Promise.race([connecting, failure]);
+    session = await withinTimeLimit(
+      Promise.race([connecting, closedDuringSetup]),
+      options.connectTimeoutMs,
+      () => new ConnectError(`no setupComplete within ${options.connectTimeoutMs} ms`, undefined),
+    );
   } catch (error) {
     connecting.then((late) => late.close()).catch(() => undefined);
     try {
@@ -141,8 +136,6 @@ export async function openConnection(options: ConnectionOptions): Promise<Gemini
       // not connected yet: nothing to close
     }
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
   const socket = raw?.ws;
   if (!socket || typeof socket.ping !== 'function') {

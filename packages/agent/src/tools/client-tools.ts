@@ -9,6 +9,7 @@ import {
   type RejectionCode,
   type ToolDeclaration,
 } from '@voice-agent/protocol';
+import { withinTimeLimit } from '../time-limit.js';
 import { callCancellation, type ToolCallCancellations } from './cancellation.js';
 import { ClientToolCallError, type ClientToolTransport } from './client-transport.js';
 
@@ -125,13 +126,7 @@ export function createClientTool(
     parameters: declaration.parameters,
     execute: async (args: unknown, { toolCallId, abortSignal }) => {
       const cancellation = callCancellation(abortSignal, cancellations?.signalFor(toolCallId));
-      let timer: NodeJS.Timeout | undefined;
-      // The transport should time out by itself; this guard keeps a broken one from hanging.
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new ClientToolCallError('timeout', 'the page did not answer in time')),
-          timeoutMs + 1_000,
-        );
+      const cancelled = new Promise<never>((_, reject) => {
         cancellation.signal.addEventListener('abort', () =>
           reject(
             new ClientToolCallError('cancelled', `the call was ${cancellation.signal.reason}`),
@@ -141,13 +136,17 @@ export function createClientTool(
       try {
         const argsObject = isPlainObject(args) ? args : {};
         const call = { callId: toolCallId, signal: cancellation.signal };
-        return await Promise.race([transport.call(name, argsObject, timeoutMs, call), deadline]);
+        // The transport should time out by itself; this limit keeps a broken one from hanging.
+        return await withinTimeLimit(
+          Promise.race([transport.call(name, argsObject, timeoutMs, call), cancelled]),
+          timeoutMs + 1_000,
+          () => new ClientToolCallError('timeout', 'the page did not answer in time'),
+        );
       } catch (error) {
         const message =
           error instanceof ClientToolCallError ? `${error.code}: ${error.message}` : 'failed';
         throw new llm.ToolError(`${name} (in the visitor's browser): ${message}`);
       } finally {
-        clearTimeout(timer);
         cancellation.dispose();
         cancellations?.release(toolCallId);
       }

@@ -1,3 +1,4 @@
+import { withinTimeLimit } from '../time-limit.js';
 import {
   type ClientToolCall,
   ClientToolCallError,
@@ -31,24 +32,16 @@ export class FunctionClientToolTransport implements ClientToolTransport {
   ): Promise<unknown> {
     const handler = this.handlers[name];
     if (!handler) throw new ClientToolCallError('unknown_tool', 'the page has no such tool');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ClientToolCallError('timeout', 'the page did not answer in time')),
-        timeoutMs,
-      );
-    });
     let result: unknown;
     try {
-      result = await Promise.race([
+      result = await withinTimeLimit(
         Promise.resolve().then(() => handler(args, { signal: call?.signal ?? NEVER })),
-        timeout,
-      ]);
+        timeoutMs,
+        () => new ClientToolCallError('timeout', 'the page did not answer in time'),
+      );
     } catch (error) {
       if (error instanceof ClientToolCallError) throw error;
       throw new ClientToolCallError('tool_failed', (error as Error).message ?? String(error));
-    } finally {
-      clearTimeout(timer);
     }
     try {
       return JSON.parse(JSON.stringify({ result: result ?? null })).result;

@@ -1,4 +1,5 @@
 import { llm } from '@livekit/agents';
+import { withinTimeLimit } from '../time-limit.js';
 
 /** How long a server tool may run before the model gets a timeout error. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
@@ -28,19 +29,12 @@ export function guardTool(
   return {
     ...tool,
     execute: async (args, options) => {
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new llm.ToolError(`${name}: no result within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      });
-      try {
-        const result = await Promise.race([tool.execute(args, options), deadline]);
-        return toJsonValue(name, result);
-      } finally {
-        clearTimeout(timer);
-      }
+      const result = await withinTimeLimit(
+        tool.execute(args, options),
+        timeoutMs,
+        () => new llm.ToolError(`${name}: no result within ${timeoutMs} ms`),
+      );
+      return toJsonValue(name, result);
     },
   };
 }

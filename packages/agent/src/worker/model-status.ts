@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { log } from '@livekit/agents';
 import type { LocalParticipant } from '@livekit/rtc-node';
 import type { ModelStatus } from '../realtime/policy.js';
+import { withinTimeLimit } from '../time-limit.js';
 
 /**
  * The agent participant's attribute that tells the widget how the Gemini connection is:
@@ -39,20 +39,15 @@ export class ModelStatusAttribute {
   }
 
   async #send(status: ModelStatus): Promise<void> {
-    const limit = new AbortController();
-    const sent = this.participant.setAttributes({ [MODEL_STATUS_ATTRIBUTE]: status }).then(
-      () => 'confirmed' as const,
-      (error: unknown) => {
+    // A failure is logged whenever it comes, even after the limit: only the limit is caught below.
+    const sent = this.participant
+      .setAttributes({ [MODEL_STATUS_ATTRIBUTE]: status })
+      .catch((error: unknown) => {
         log().warn({ error, status }, 'could not publish the model status');
-        return 'failed' as const;
-      },
-    );
-    const outcome = await Promise.race([
-      sent,
-      sleep(this.confirmLimitMs, 'unconfirmed' as const, { signal: limit.signal }),
-    ]);
-    limit.abort();
-    if (outcome === 'unconfirmed') {
+      });
+    try {
+      await withinTimeLimit(sent, this.confirmLimitMs, () => new Error('not confirmed in time'));
+    } catch {
       log().warn(
         { status, limitMs: this.confirmLimitMs },
         'the model status was not confirmed in time; publishing the next one anyway',
