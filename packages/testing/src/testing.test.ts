@@ -8,6 +8,7 @@ import {
   launchChromium,
   makeSpeechWav,
   makeToneWav,
+  toneSamples,
 } from './index.js';
 
 const run = promisify(execFile);
@@ -20,6 +21,17 @@ describe('test support', () => {
     expect(Number(/Maximum amplitude:\s+([\d.]+)/.exec(stderr)?.[1])).toBeCloseTo(0.5, 2);
     const header = await readFile(path);
     expect(header.readUInt32LE(24)).toBe(48000);
+  });
+
+  it('repeats the tone and its silence, each tone starting one period after the last', () => {
+    const samples = toneSamples({ durationMs: 10, silenceMs: 20, repeat: 3, sampleRate: 1_000 });
+    expect(samples).toHaveLength(90);
+    const starts = [0, 30, 60];
+    for (const start of starts) {
+      expect(samples.slice(start, start + 10)).toEqual(samples.slice(0, 10));
+      expect(samples.slice(start + 10, start + 30).every((s) => s === 0)).toBe(true);
+    }
+    expect(samples.slice(1, 10).some((s) => s !== 0)).toBe(true);
   });
 
   it('speaks text to a 48 kHz WAV that is not silent', async () => {

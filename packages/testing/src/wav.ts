@@ -34,9 +34,15 @@ export interface ToneOptions {
   sampleRate?: number;
   /** Peak amplitude, 0..1. */
   amplitude?: number;
+  /**
+   * The tone and its silence this many times over (default 1). Chromium's fake microphone
+   * loops a file in whole buffers, so the period it plays a one-tone file at is rounded up to
+   * them (2,013 ms plays every 2,020 ms); inside a longer file each tone keeps its own period.
+   */
+  repeat?: number;
 }
 
-/** Mono PCM16 samples of a sine tone followed by silence. */
+/** Mono PCM16 samples of a sine tone followed by silence (`repeat` times). */
 export function toneSamples(options: ToneOptions = {}): Int16Array {
   const {
     frequency = 440,
@@ -44,13 +50,16 @@ export function toneSamples(options: ToneOptions = {}): Int16Array {
     silenceMs = 0,
     sampleRate = 48000,
     amplitude = 0.5,
+    repeat = 1,
   } = options;
   const toneLength = Math.round((durationMs / 1000) * sampleRate);
-  const samples = new Int16Array(toneLength + Math.round((silenceMs / 1000) * sampleRate));
+  const period = toneLength + Math.round((silenceMs / 1000) * sampleRate);
+  const samples = new Int16Array(period * repeat);
   for (let i = 0; i < toneLength; i++) {
-    samples[i] = Math.round(
+    const sample = Math.round(
       amplitude * 32767 * Math.sin((2 * Math.PI * frequency * i) / sampleRate),
     );
+    for (let r = 0; r < repeat; r++) samples[r * period + i] = sample;
   }
   return samples;
 }

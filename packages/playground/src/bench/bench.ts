@@ -40,10 +40,10 @@ const OPT_IN_SECTIONS = ['soak', 'resume'] as const;
 type Section = (typeof SECTIONS)[number];
 /** Rounds of each repeated figure: the report shows each round and their median. */
 const ROUNDS = 3;
-/** Tones per voice round (about 2 s each): 36 turns over the three rounds. */
+/** Tones per voice round, each round a session of its own (about 2 s each): 36 turns over the three rounds. */
 const VOICE_TURNS = 12;
-/** Tones before the first voice round, not measured: both receive paths settle (voice.ts); with 6 the first round was still settling. */
-const VOICE_WARM_UP_TURNS = 18;
+/** Tones of each voice session before its round, not measured: the session's start (greeting, page tools, a Gemini reconnect) is over. */
+const VOICE_WARM_UP_TURNS = 5;
 /** Sessions per connect round: 6 in all with a prewarmed worker, 3 in the `dev` mode. */
 const CONNECT_SESSIONS = 2;
 const CONNECT_DEV_MODE_SESSIONS = 1;

@@ -1,12 +1,13 @@
 import { GeminiLiveStandIn } from '@voice-agent/agent/testing';
-import { launchChromium, makeToneWav } from '@voice-agent/testing';
+import { launchChromium } from '@voice-agent/testing';
 import type { Page } from 'playwright-core';
 import { installAudioTaps } from '../page-audio/audio-taps.js';
 import { type Playground, startPlayground } from '../playground.js';
 import { recordOnsets } from './onsets.js';
+import { PAGE_JITTER_BUFFER_MS, pinJitterBuffers } from './page-jitter.js';
 import { onInterrupt } from './run/cleanup.js';
 import { BENCH_API_KEY, spawnDevServer } from './run/dev-server-process.js';
-import { benchReactions, TURN_PERIOD_MS } from './voice.js';
+import { benchReactions, voiceMicrophone } from './voice.js';
 
 /** Where the stack's dev server runs (see `startBrowserStack`). */
 export type DevServerPlace = 'own process' | 'this process';
@@ -65,17 +66,15 @@ export async function startBrowserStack(devServerPlace: DevServerPlace): Promise
       },
     });
     closers.push(() => playground.close());
-    const liveKit = devServer ?? playground.devServer;
+    const liveKit = devServer
+      ? { url: devServer.url, keys: { [BENCH_API_KEY]: devServer.secret } }
+      : playground.devServer;
     if (!liveKit) throw new Error('the playground started no dev server');
-    const microphone = await makeToneWav({
-      frequency: 440,
-      durationMs: 400,
-      silenceMs: TURN_PERIOD_MS - 400,
-    });
-    const browser = await launchChromium({ fakeAudioCapture: microphone });
+    const browser = await launchChromium({ fakeAudioCapture: await voiceMicrophone() });
     closers.push(() => browser.close());
     await browser.context.addInitScript(installAudioTaps);
     await browser.context.addInitScript(recordOnsets);
+    await browser.context.addInitScript(pinJitterBuffers, PAGE_JITTER_BUFFER_MS);
     const page = await browser.context.newPage();
     await page.goto(playground.url, { timeout: 30_000 });
     await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, {

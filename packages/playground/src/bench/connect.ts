@@ -37,6 +37,9 @@ export async function connectTimes(
   label = 'connect',
 ): Promise<ConnectRounds> {
   if (rounds < 1 || sessions < 1) throw new Error(`nothing to measure: ${rounds} × ${sessions}`);
+  // Each session must not meet the last one's job: its end is read from the dev server.
+  const devServer = playground.devServer;
+  if (!devServer) throw new Error("connect needs the playground's own dev server");
   const result: ConnectRounds = [];
   const failures: string[] = [];
   for (let round = 1; round <= rounds; round++) {
@@ -53,7 +56,7 @@ export async function connectTimes(
       } catch (error) {
         failures.push(`round ${round} session ${i}: ${firstLine(error)}`);
       }
-      await endCall(page, playground);
+      await endCall(page, devServer);
     }
   }
   if (failures.length > 0) throw new Unmeasured(failures.join('; '), result);

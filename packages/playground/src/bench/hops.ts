@@ -18,7 +18,7 @@ export const HOPS = [
   'job process in → stand-in answers (20 ms input chunks, WebSocket)',
   "stand-in answers → job process out (WebSocket, plugin, the session's playout scheduling)",
   "job process out → dev server in (rtc-node's audio source queue, Opus, WebRTC)",
-  'dev server → page speaker (forwarding, WebRTC, jitter buffer, decode, playout)',
+  'dev server → page speaker (forwarding, WebRTC, jitter buffer, decode; the frame the track hands to playout)',
 ] as const;
 
 /** Per hop, the delays of the turns traced through every hop. */
@@ -63,9 +63,8 @@ export async function readHopLog(file: string): Promise<HopOnset[]> {
 }
 
 /**
- * How much earlier than the page's microphone onset the dev server may see the tone: the
- * page reads its microphone through Web Audio, which adds its own delay, so the packet can
- * reach the dev server first. Such a hop is reported negative, not dropped.
+ * How much earlier than the page's microphone onset the dev server may see the tone (clock
+ * error, a frame read late): such a hop is reported negative, not dropped.
  */
 const MIC_READ_SLACK_MS = 150;
 
@@ -119,7 +118,7 @@ export function traceHops(
  * server: the visitor's tone arriving there, then the agent's answer arriving there (the hops
  * from the dev server's to the job's and back). The floor has no such part (the dev server
  * forwards at once), so this is the stack's overhead without the page: one process's clock,
- * RTP packets, no Web Audio read and no page receiver in it.
+ * RTP packets, no page tap and no page receiver in it.
  */
 export function throughJob(hops: HopDelays): number[] {
   const parts = hops.slice(1, -1);
@@ -128,7 +127,10 @@ export function throughJob(hops: HopDelays): number[] {
   );
 }
 
-/** The job's WebRTC receiver of the visitor's audio in a window: its jitter buffer, ms. */
+/** A WebRTC receiver's jitter buffer statistics so far (webrtc-stats: cumulative seconds). */
+export type JitterReading = NonNullable<HopOnset['jitterBuffer']>;
+
+/** A WebRTC receiver's jitter buffer over a window, ms. */
 export interface JitterBuffer {
   /** Mean delay of the samples it emitted in the window (`jitterBufferDelay` / emitted). */
   meanMs: number;
@@ -152,7 +154,15 @@ export function jitterBufferIn(
     .filter((j) => j !== undefined);
   const first = readings[0];
   const last = readings.at(-1);
-  if (!first || !last || last.emitted <= first.emitted) return undefined;
+  return first && last ? jitterBufferBetween(first, last) : undefined;
+}
+
+/** The mean delays over the samples a receiver emitted between two readings, if any. */
+export function jitterBufferBetween(
+  first: JitterReading,
+  last: JitterReading,
+): JitterBuffer | undefined {
+  if (last.emitted <= first.emitted) return undefined;
   const perSample = (key: 'delay' | 'target' | 'minimum') =>
     ((last[key] - first[key]) / (last.emitted - first.emitted)) * 1000;
   return {

@@ -5,21 +5,28 @@ import type { AudioTaps } from '../page-audio/audio-taps.js';
  * An init script, after `installAudioTaps`: records the moment (ms, `performance.timeOrigin +
  * now()`, comparable across pages) each audio source starts sounding after at least 250 ms
  * of quiet. Sources: `mic` (every getUserMedia track) and `remote` (every track received
- * over WebRTC). An AnalyserNode of 256 samples is read every 2 ms.
+ * over WebRTC). Each frame the track delivers is read in blocks of 1 ms; the onset is the
+ * first loud block's time, from the frame's own timestamp (`TappedFrame.at`).
  */
 export function recordOnsets(): void {
   const scope = window as unknown as { onsets: Record<string, number[]>; audioTaps: AudioTaps };
   scope.onsets = { mic: [], remote: [] };
   const THRESHOLD = 0.05;
   const QUIET_MS = 250;
+  const BLOCK_MS = 1;
   // Per source, not per track: livekit-client may open the microphone more than once.
   const lastLoud: Record<string, number> = { mic: 0, remote: 0 };
   for (const source of ['mic', 'remote'] as const) {
-    scope.audioTaps.meter(source, { fftSize: 256, intervalMs: 2 }, (rms) => {
-      if (rms < THRESHOLD) return;
-      const now = performance.timeOrigin + performance.now();
-      if (now - (lastLoud[source] ?? 0) > QUIET_MS) scope.onsets[source]?.push(now);
-      lastLoud[source] = now;
+    scope.audioTaps.frames(source, ({ samples, sampleRate, at }) => {
+      const block = Math.max(1, Math.round((sampleRate * BLOCK_MS) / 1000));
+      for (let start = 0; start + block <= samples.length; start += block) {
+        let sum = 0;
+        for (let i = start; i < start + block; i++) sum += (samples[i] ?? 0) ** 2;
+        if (Math.sqrt(sum / block) < THRESHOLD) continue;
+        const time = at + (start * 1000) / sampleRate;
+        if (time - (lastLoud[source] ?? 0) > QUIET_MS) scope.onsets[source]?.push(time);
+        lastLoud[source] = time;
+      }
     });
   }
 }

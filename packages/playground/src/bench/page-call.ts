@@ -1,8 +1,8 @@
+import type { DevServer } from '@voice-agent/devserver';
 import { waitFor } from '@voice-agent/testing';
 // Types only: the widget's events on `document.querySelector('voice-agent')`.
 import type {} from '@voice-agent/widget';
 import type { Page } from 'playwright-core';
-import type { Playground } from '../playground.js';
 
 /** What a started call measured: `start()` to the agent's first state, and the token request. */
 export interface StartedCall {
@@ -48,14 +48,17 @@ export function startCall(page: Page, limitMs: number): Promise<StartedCall> {
   }, limitMs);
 }
 
-/**
- * Ends the page's call and, when the playground's dev server runs in this process, waits (at
- * most 20 s) until it has no job left: the next call must not meet the last one's job.
- */
-export async function endCall(page: Page, playground: Playground): Promise<void> {
+/** Ends the page's call; what the agent's job does next is not waited for (see `endCall`). */
+export async function hangUp(page: Page): Promise<void> {
   await page.evaluate(() => document.querySelector('voice-agent')?.end());
-  const devServer = playground.devServer;
-  if (!devServer) return;
+}
+
+/**
+ * Ends the page's call and waits (at most 20 s) until the dev server, in this process, has no
+ * job left: the next call must not meet the last one's job.
+ */
+export async function endCall(page: Page, devServer: Pick<DevServer, 'jobs'>): Promise<void> {
+  await hangUp(page);
   await waitFor(() => (devServer.jobs().length === 0 ? true : undefined), {
     timeoutMs: 20_000,
     what: "the agent's job to end after the page hung up",

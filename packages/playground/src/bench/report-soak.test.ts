@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryTrend, stoppedAt } from './report-soak.js';
+import { memoryTrend, soakSection, stoppedAt } from './report-soak.js';
 
 describe('memoryTrend', () => {
   it('is the least-squares slope per 10 minutes, over all samples and the second half', () => {
@@ -26,5 +26,39 @@ describe('stoppedAt', () => {
 
   it('is undefined for a session answered all along', () => {
     expect(stoppedAt([0, 15, 30, 45, 60, 75, 90], minutes)).toBeUndefined();
+  });
+});
+
+describe('soakSection', () => {
+  const soak = (deaf: { session: number; reason: string }[]) => ({
+    section: 'soak',
+    ok: true as const,
+    load: { before: 1, after: 1 },
+    seconds: 60,
+    value: {
+      sessions: 2,
+      minutes: [0, 1, 2],
+      jobs: [{ pid: 7, cpu: 0.2, samples: [0, 1, 2].map((minute) => ({ minute, rssMb: 200 })) }],
+      answered: [
+        [0, 30, 60],
+        [0, 30, 60],
+      ],
+      warnings: [],
+      deaf,
+    },
+  });
+
+  it('names a visitor that could not read the agent audio track and counts it as a lost session', () => {
+    const text = soakSection(soak([{ session: 2, reason: 'handle is not a FfiTrack' }]));
+    expect(text).toContain(
+      "could not read the agent's audio track: session 2 (handle is not a FfiTrack)",
+    );
+    expect(text).toMatch(/no session lost \(missed\)/);
+  });
+
+  it('says none when every visitor could hear', () => {
+    const text = soakSection(soak([]));
+    expect(text).toContain("could not read the agent's audio track: none");
+    expect(text).toMatch(/no session lost \(met\)/);
   });
 });

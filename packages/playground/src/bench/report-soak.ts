@@ -38,7 +38,7 @@ export function stoppedAt(answered: number[], minutes: number[]): number | undef
 export function soakSection(soak: Outcome<SoakResult> | undefined): string {
   if (!soak?.value)
     return soak ? `## Soak\n\n**Not measured in this run**: ${soak.ok ? '' : soak.reason}.` : '';
-  const { sessions, minutes, jobs, answered, warnings } = soak.value;
+  const { sessions, minutes, jobs, answered, warnings, deaf } = soak.value;
   const span = minutes.at(-1) ?? 0;
   const answers = answered.reduce((sum, a) => sum + (a.at(-1) ?? 0), 0);
   const perMinute = Array.from({ length: Math.floor(span) }, (_, m) => {
@@ -86,7 +86,7 @@ export function soakSection(soak: Outcome<SoakResult> | undefined): string {
       ]);
     }),
     '',
-    `Answers per minute (all sessions): ${perMinute.join(', ')}; ${answers} in all, per session ${answered.map((a) => a.at(-1) ?? 0).join(', ')}. Sessions that stopped being answered for a whole minute: ${lost.length === 0 ? 'none' : lost.map((s) => `session ${s.session} from minute ${(s.at ?? 0).toFixed(1)}`).join(', ')}.`,
+    `Answers per minute (all sessions): ${perMinute.join(', ')}; ${answers} in all, per session ${answered.map((a) => a.at(-1) ?? 0).join(', ')}. Sessions that stopped being answered for a whole minute: ${lost.length === 0 ? 'none' : lost.map((s) => `session ${s.session} from minute ${(s.at ?? 0).toFixed(1)}`).join(', ')}. Visitors that could not read the agent's audio track: ${deaf.length === 0 ? 'none' : deaf.map((d) => `session ${d.session} (${d.reason})`).join(', ')}.`,
     '',
     `The worker's warnings and errors in the soak: ${
       warnings.length === 0
@@ -99,6 +99,6 @@ export function soakSection(soak: Outcome<SoakResult> | undefined): string {
             .join('; ')
     }.`,
     '',
-    `Target (issue #15): memory growth under 5 % per 10 minutes for every job process serving a session (${verdict(growths.length > 0 && growths.every((g) => g < GROWTH_TARGET))}), no session lost (${verdict(lost.length === 0)}).`,
+    `Target (issue #15): memory growth under 5 % per 10 minutes for every job process serving a session (${verdict(growths.length > 0 && growths.every((g) => g < GROWTH_TARGET))}), no session lost (${verdict(lost.length === 0 && deaf.length === 0)}).`,
   ].join('\n');
 }

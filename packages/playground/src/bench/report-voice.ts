@@ -1,4 +1,5 @@
-import { HOPS, throughJob } from './hops.js';
+import { HOPS, type JitterBuffer, throughJob } from './hops.js';
+import { PAGE_JITTER_BUFFER_MS } from './page-jitter.js';
 import { header, p, percent, row, verdict } from './report-table.js';
 import { median, ms, percentile, spread } from './stats.js';
 import type { VoiceRound } from './voice.js';
@@ -84,7 +85,7 @@ export function voiceTable(rounds: VoiceRound[]): string {
       `**${ms(throughJobP95)}**`,
     ]),
     '',
-    `Overhead of our stack (voice − floor, per round): median of rounds ${ms(overhead)} p50 and ${ms(overheadP95)} p95; rounds ${overheads.map(ms).join(', ')}, spread (max − min) / median ${percent(spread(overheads))}. All turns of all rounds together: voice p50 ${p(
+    `Overhead of our stack (voice − floor, per round, each round a session of its own): median of rounds ${ms(overhead)} p50 and ${ms(overheadP95)} p95; rounds ${overheads.map(ms).join(', ')}, spread (max − min) / median ${percent(spread(overheads))}. All turns of all rounds together: voice p50 ${p(
       rounds.flatMap((r) => r.total),
       50,
     )}, p95 ${p(
@@ -92,7 +93,7 @@ export function voiceTable(rounds: VoiceRound[]): string {
       95,
     )}. Target (issue #15): at most 60 ms p50 (${verdict(overhead <= 60)}) and 150 ms p95 (${verdict(overheadP95 <= 150)}) above the floor.`,
     '',
-    `Through the job (the dev server's clock, from the visitor's tone arriving to the agent's answer arriving, per traced turn): median of rounds ${ms(throughJobP50)} p50 and ${ms(throughJobP95)} p95; rounds ${throughJobs.map(ms).join(', ')}, spread ${percent(spread(throughJobs))}. The same target on it: ${verdict(throughJobP50 <= 60)} (p50), ${verdict(throughJobP95 <= 150)} (p95). It leaves out the page: each of the two page receivers (the stack's and the floor's) holds its own jitter buffer for the whole call, and each Web Audio tap its own delay, so "voice − floor" moves from run to run by tens of ms that the stack does not cause.`,
+    `Through the job (the dev server's clock, from the visitor's tone arriving to the agent's answer arriving, per traced turn): median of rounds ${ms(throughJobP50)} p50 and ${ms(throughJobP95)} p95; rounds ${throughJobs.map(ms).join(', ')}, spread ${percent(spread(throughJobs))}. The same target on it: ${verdict(throughJobP50 <= 60)} (p50), ${verdict(throughJobP95 <= 150)} (p95). It leaves out the page: the two page receivers (the stack's and the floor's), pinned at the same jitter buffer, still each hold a little more or less than the pin per call (below), which "voice − floor" counts and the stack does not cause.`,
   ].join('\n');
 }
 
@@ -116,7 +117,19 @@ export function hopTable(rounds: VoiceRound[]): string {
     row(['**sum of the hops**', `**${ms(sumP50)}**`, '', '']),
     '',
     jitterBufferLine(rounds),
+    '',
+    pageJitterBufferLine(rounds),
   ].join('\n');
+}
+
+/** The page receivers, pinned: whether each held the pin, or wanted more (then it shows). */
+function pageJitterBufferLine(rounds: VoiceRound[]): string {
+  const held = (buffer: JitterBuffer | undefined) =>
+    buffer ? `${ms(buffer.meanMs)} (target ${ms(buffer.targetMs)})` : 'not read';
+  const figures = rounds.map(
+    ({ pageJitterBuffers: { stack, floor } }) => `stack ${held(stack)}, floor ${held(floor)}`,
+  );
+  return `The page receivers (Chromium's, each pinned at ${PAGE_JITTER_BUFFER_MS} ms at least, \`pinJitterBuffers\`): mean jitter buffer delay of the samples each emitted in each round: ${figures.join('; ')}. A target above the pin is a receiver that wanted more: its excess is in the figures above.`;
 }
 
 /** The job's receiver of the visitor's audio: how much of its hop is the jitter buffer. */

@@ -41,6 +41,8 @@ export interface SoakResult {
   answered: number[][];
   /** The worker's warnings and errors in the soak, by message, with their counts. */
   warnings: { message: string; count: number }[];
+  /** Sessions (from 1) whose visitor could not read the agent's audio track, and why. */
+  deaf: { session: number; reason: string }[];
 }
 
 const JOIN_LIMIT_MS = 15_000;
@@ -99,7 +101,14 @@ export async function soak({
     await standIn.close();
   };
   const forget = onInterrupt(stopAll);
-  const result: SoakResult = { sessions, minutes: [], jobs: [], answered: [], warnings: [] };
+  const result: SoakResult = {
+    sessions,
+    minutes: [],
+    jobs: [],
+    answered: [],
+    warnings: [],
+    deaf: [],
+  };
   try {
     await withinLimit(worker.registered, 40_000, 'the worker registering');
     await Promise.all(
@@ -134,6 +143,9 @@ export async function soak({
       partners.forEach((p, i) => {
         result.answered[i]?.push(p.delays.length);
       });
+      result.deaf = partners.flatMap((p, i) =>
+        p.hearingFailure ? [{ session: i + 1, reason: p.hearingFailure }] : [],
+      );
     };
     sample();
     const samples = Math.round((minutes * 60_000) / sampleEveryMs);
@@ -158,7 +170,12 @@ export async function soak({
       .map(([message, count]) => ({ message, count }))
       .sort((a, b) => b.count - a.count);
     const answers = result.answered.reduce((sum, a) => sum + (a.at(-1) ?? 0), 0);
-    if (answers === 0) throw new Unmeasured('no tone answered in the soak', result);
+    if (answers === 0) {
+      const why = result.deaf[0]
+        ? `; ${result.deaf.length} visitor(s) could not hear: ${result.deaf[0].reason}`
+        : '';
+      throw new Unmeasured(`no tone answered in the soak${why}`, result);
+    }
     return result;
   } catch (error) {
     throw error instanceof Unmeasured ? error : new Unmeasured(firstLine(error), result);

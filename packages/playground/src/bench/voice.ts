@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Reaction, tonePcm } from '@voice-agent/agent/testing';
-import { waitFor } from '@voice-agent/testing';
+import { makeToneWav, waitFor } from '@voice-agent/testing';
 // Types only: the widget's events on `document.querySelector('voice-agent')`.
 import type {} from '@voice-agent/widget';
 import type { Page } from 'playwright-core';
@@ -9,24 +9,42 @@ import { type Floor, type FloorTurns, openFloor } from './floor-page.js';
 import {
   type HopDelays,
   type JitterBuffer,
+  jitterBufferBetween,
   jitterBufferIn,
   readHopLog,
   throughJob,
   traceHops,
 } from './hops.js';
 import { onsetsIn } from './onsets.js';
-import { endCall, startCall } from './page-call.js';
+import { hangUp, startCall } from './page-call.js';
+import { pageJitterBuffers } from './page-jitter.js';
 import { progress } from './run/progress.js';
-import { Unmeasured } from './run/section.js';
+import { firstLine, Unmeasured } from './run/section.js';
 import { ms, percentile } from './stats.js';
 
 /**
- * Time between tones in the microphone file; each tone is 400 ms. Not a multiple of the
- * agent's 20 ms input chunks nor of 20 ms Opus frames, so each tone lands at another point
- * of them: with a round period every tone would wait the same 0 to 20 ms, and one run's p50
- * would be a draw.
+ * Time between tones in the microphone file; each tone is 400 ms. Each tone lands 2 ms later
+ * in the 20 ms Opus frames and the agent's 20 ms input chunks than the one before, so ten in
+ * a row land at ten points of them: with a period of whole 10 ms every tone would wait the
+ * same 0 to 20 ms, and one run's p50 would be a draw.
  */
-export const TURN_PERIOD_MS = 2_013;
+export const TURN_PERIOD_MS = 2_002;
+/**
+ * Tones in the microphone file. Chromium's fake microphone loops a file in whole buffers: a
+ * file of one 2,013 ms tone played every 2,020 ms. Ten tones make 20,020 ms, whole buffers,
+ * and the loop keeps the period.
+ */
+const TONES_PER_FILE = 10;
+
+/** The bench's microphone: a WAV of `TONES_PER_FILE` tones, one every `TURN_PERIOD_MS`. */
+export function voiceMicrophone(): Promise<string> {
+  return makeToneWav({
+    frequency: 440,
+    durationMs: 400,
+    silenceMs: TURN_PERIOD_MS - 400,
+    repeat: TONES_PER_FILE,
+  });
+}
 /** Silence the stand-in treats as "quiet" below, and how much tone makes it answer. */
 const SPEECH_LEVEL = 0.01;
 const SPEECH_MS = 20;
@@ -81,6 +99,8 @@ export interface VoiceRound {
   floor: FloorTurns;
   /** The job's WebRTC receiver of the visitor's audio in the window, if its stats were logged. */
   jitterBuffer?: JitterBuffer;
+  /** The page receivers in the window (pinned, `pinJitterBuffers`): the stack's and the floor's. */
+  pageJitterBuffers: { stack?: JitterBuffer; floor?: JitterBuffer };
 }
 
 /** How the voice section runs: rounds of tones, where the hops write, when to stop. */
@@ -105,49 +125,65 @@ const LAST_ANSWER_MS = 1_500;
 const MIN_ANSWERED = 0.5;
 
 /**
- * `rounds` consecutive windows of `turns` tones each, in one session of the whole stack and
- * one call of the floor, both started together and warmed up by `warmUpTurns` tones that are
- * not measured. Why: the overhead is the difference of two receive paths, and Chromium's
- * receiver (NetEq) adapts its jitter buffer over the first tens of seconds of a call, raising
- * it after a burst of late packets (the joins, on a loaded machine) and lowering it slowly. A
- * floor joined once and a session started per round (the previous design) compared a young
- * receiver with an older one, and the first round's difference was a draw (−212 ms once). Now
- * both paths are the same age in every window and see the same machine at the same moments
- * (their tones play at once, from the same microphone file). A round that cannot be measured
- * (n = 0, most tones unanswered) is reported with its reason, and the section fails.
+ * `rounds` sessions of the whole stack, one after another, each warmed up by `warmUpTurns`
+ * tones that are not measured and then measured over `turns` tones, beside one call of the
+ * floor that stays in its room throughout. Why a session per round: the job's WebRTC receiver
+ * (rtc-node's NetEq, which nothing can set) settles on its jitter buffer once per call,
+ * anywhere from 40 to 80 ms here, and keeps it; the windows of one session were alike, and
+ * the figure moved with the one call a run had. The median of independent sessions moves less,
+ * and the rounds' spread shows that draw. Both pages' receivers are pinned
+ * (`pinJitterBuffers`), so a young one and an old one hold the same: no round waits for them
+ * to settle. A round that cannot be measured (n = 0, most tones unanswered, a session that
+ * did not start) is reported with its reason, and the section fails.
  */
 export async function voiceRounds(
-  { page, playground, liveKit, newPage, answeredAt }: BrowserStack,
+  { page, liveKit, newPage, answeredAt }: BrowserStack,
   { rounds, turns, warmUpTurns, hopLog, signal }: VoiceRoundOptions,
 ): Promise<VoiceRound[]> {
   if (rounds < 1 || turns < 1) throw new Error(`nothing to measure: ${rounds} × ${turns} tones`);
-  progress('voice: the floor joins its room, the stack starts its session');
-  const [floor, started] = await Promise.allSettled([
-    openFloor(liveKit, newPage),
-    startSession(page, answeredAt),
-  ]);
-  if (floor.status === 'rejected' || started.status === 'rejected') {
-    if (floor.status === 'fulfilled') await floor.value.close();
-    await endCall(page, playground).catch(() => undefined);
-    throw floor.status === 'rejected' ? floor.reason : (started as PromiseRejectedResult).reason;
-  }
+  progress('voice: the floor joins its room');
+  const floor = await openFloor(liveKit, page, newPage);
+  const readJitterBuffers = async () => {
+    const [stack, floorListener] = await Promise.all([
+      pageJitterBuffers(page),
+      floor.jitterBuffer(),
+    ]);
+    return { stack, floor: floorListener };
+  };
+  const windows: Window[] = [];
+  let stopped: string | undefined;
   try {
-    progress(`voice: warming up both paths (${warmUpTurns} tones, not measured)`);
-    await sleep(warmUpTurns * TURN_PERIOD_MS, undefined, { signal });
-    const windows: { from: number; to: number }[] = [];
-    let from = await page.evaluate(() => performance.timeOrigin + performance.now());
-    for (let round = 1; round <= rounds; round++) {
-      if (signal.aborted) break;
-      progress(`voice: round ${round}/${rounds}, the stack and the floor (${turns} tones)`);
-      windows.push({ from, to: from + turns * TURN_PERIOD_MS });
-      await sleep(turns * TURN_PERIOD_MS, undefined, { signal }).catch(() => undefined);
-      from += turns * TURN_PERIOD_MS;
+    for (let round = 1; round <= rounds && !stopped; round++) {
+      progress(
+        `voice: round ${round}/${rounds}: a new session, warmed up by ${warmUpTurns} tones (not measured)`,
+      );
+      try {
+        await startSession(page, answeredAt);
+        await sleep(warmUpTurns * TURN_PERIOD_MS, undefined, { signal });
+        progress(`voice: round ${round}/${rounds}: the stack and the floor (${turns} tones)`);
+        const from = await page.evaluate(() => performance.timeOrigin + performance.now());
+        const atStart = await readJitterBuffers();
+        await sleep(turns * TURN_PERIOD_MS, undefined, { signal });
+        const atEnd = await readJitterBuffers();
+        windows.push({
+          from,
+          to: from + turns * TURN_PERIOD_MS,
+          pageJitterBuffers: {
+            stack: jitterBufferBetween(atStart.stack, atEnd.stack),
+            floor: jitterBufferBetween(atStart.floor, atEnd.floor),
+          },
+        });
+        // The window's last tone: its answer may still be on its way.
+        await sleep(LAST_ANSWER_MS, undefined, { signal });
+      } catch (error) {
+        stopped = signal.aborted ? 'out of time' : firstLine(error);
+      } finally {
+        await hangUp(page).catch(() => undefined);
+      }
     }
-    await sleep(LAST_ANSWER_MS, undefined, { signal }).catch(() => undefined);
-    return await measureWindows(page, windows, floor.value, answeredAt, hopLog, rounds);
+    return await measureWindows(page, windows, floor, answeredAt, hopLog, rounds, stopped);
   } finally {
-    await endCall(page, playground).catch(() => undefined);
-    await floor.value.close();
+    await floor.close();
   }
 }
 
@@ -163,14 +199,18 @@ async function startSession(page: Page, answeredAt: number[]): Promise<void> {
   });
 }
 
+/** A round's window of time (ms, system clock), and its page receivers' jitter buffers. */
+type Window = { from: number; to: number } & Pick<VoiceRound, 'pageJitterBuffers'>;
+
 /** Each window's figures; throws `Unmeasured` (with them) if a window is not a figure. */
 async function measureWindows(
   page: Page,
-  windows: { from: number; to: number }[],
+  windows: Window[],
   floor: Floor,
   answeredAt: number[],
   hopLog: string | undefined,
   rounds: number,
+  stopped: string | undefined,
 ): Promise<VoiceRound[]> {
   const allMic = await onsetsIn(page, 'mic');
   const heard = await onsetsIn(page, 'remote');
@@ -182,6 +222,7 @@ async function measureWindows(
       ...stackTurns(allMic, heard, answeredAt, window),
       hops: traceHops(allMic, window, log, answeredAt, heard),
       jitterBuffer: jitterBufferIn(log, window),
+      pageJitterBuffers: window.pageJitterBuffers,
       floor: await floor.turns(window.from, window.to),
     };
     result.push(measured);
@@ -191,8 +232,9 @@ async function measureWindows(
       `voice: round ${i + 1}/${rounds}: ${measured.total.length}/${measured.tones} answers heard (the stand-in answered ${measured.standInAnswered}), p50 ${ms(percentile(measured.total, 50))}; floor ${measured.floor.delays.length}/${measured.floor.tones} heard, p50 ${ms(percentile(measured.floor.delays, 50))}${problem ? ` (${problem})` : ''}; hops p50 ${measured.hops.map((d) => ms(percentile(d, 50))).join(' + ')} (${measured.hops[0]?.length ?? 0} turns traced), through the job p50 ${ms(percentile(throughJob(measured.hops), 50))}`,
     );
   }
-  if (windows.length < rounds)
-    failures.push(`rounds ${windows.length + 1} to ${rounds}: out of time`);
+  if (windows.length < rounds) {
+    failures.push(`rounds ${windows.length + 1} to ${rounds}: ${stopped ?? 'not run'}`);
+  }
   if (failures.length > 0) throw new Unmeasured(failures.join('; '), result);
   return result;
 }
@@ -219,7 +261,7 @@ function stackTurns(
   heard: number[],
   answeredAt: number[],
   { from, to }: { from: number; to: number },
-): Omit<VoiceRound, 'floor' | 'hops'> {
+): Omit<VoiceRound, 'floor' | 'hops' | 'pageJitterBuffers'> {
   const result = {
     tones: 0,
     standInAnswered: 0,

@@ -12,12 +12,32 @@ export interface AudioTaps {
     options: { fftSize: number; intervalMs: number },
     onRms: (rms: number) => void,
   ): void;
+  /**
+   * Calls `onFrame` with each frame (10 ms) of every `source` track the page gets from now
+   * on, as the track delivers it to a `MediaStreamTrackProcessor`: no AudioContext between,
+   * whose buffering would add a delay of its own to each tap, different per context.
+   */
+  frames(source: AudioSource, onFrame: (frame: TappedFrame) => void): void;
+}
+
+/** A frame of a tapped track: its first channel, and when its first sample was there. */
+export interface TappedFrame {
+  samples: Float32Array;
+  sampleRate: number;
+  /**
+   * The frame's timestamp (capture, or playout from the receiver) as ms of the page's
+   * `performance.timeOrigin + now()`: the timestamp plus the least delay seen so far on the
+   * track between a frame's timestamp and its reading, so that the main thread's lateness in
+   * reading a frame is not counted.
+   */
+  at: number;
 }
 
 /**
  * An init script (`context.addInitScript(installAudioTaps)`, before the scripts that use it):
- * hears the page's audio as a visitor would, an AnalyserNode on each microphone track and
- * each track received over WebRTC, whatever the widget does with them.
+ * hears the page's audio as a visitor would, on each microphone track and each track received
+ * over WebRTC, whatever the widget does with them: an AnalyserNode for `meter`, a
+ * MediaStreamTrackProcessor for `frames`.
  */
 export function installAudioTaps(): void {
   type Meter = Parameters<AudioTaps['meter']>;
@@ -40,10 +60,40 @@ export function installAudioTaps(): void {
       onRms(Math.sqrt(sum / samples.length));
     }, intervalMs);
   };
+  type FrameTap = Parameters<AudioTaps['frames']>;
+  const frameTaps: FrameTap[] = [];
+  const read = async (track: MediaStreamTrack, [, onFrame]: FrameTap) => {
+    // Chromium's; not in TypeScript's DOM library.
+    const { MediaStreamTrackProcessor } = window as unknown as {
+      MediaStreamTrackProcessor: new (init: {
+        track: MediaStreamTrack;
+      }) => { readable: ReadableStream<AudioData> };
+    };
+    const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
+    let offset = Number.POSITIVE_INFINITY;
+    for (;;) {
+      const { value: data, done } = await reader.read();
+      if (done || !data) return;
+      const timestamp = data.timestamp / 1000;
+      offset = Math.min(offset, performance.now() - timestamp);
+      const samples = new Float32Array(data.numberOfFrames);
+      data.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
+      onFrame({
+        samples,
+        sampleRate: data.sampleRate,
+        at: performance.timeOrigin + timestamp + offset,
+      });
+      data.close();
+    }
+  };
   const tap = (track: MediaStreamTrack, source: AudioSource) => {
     for (const meter of meters) if (meter[0] === source) measure(track, meter);
+    for (const frameTap of frameTaps) if (frameTap[0] === source) void read(track, frameTap);
   };
-  const taps: AudioTaps = { meter: (...meter) => void meters.push(meter) };
+  const taps: AudioTaps = {
+    meter: (...meter) => void meters.push(meter),
+    frames: (...frameTap) => void frameTaps.push(frameTap),
+  };
   (window as unknown as { audioTaps: AudioTaps }).audioTaps = taps;
 
   const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);

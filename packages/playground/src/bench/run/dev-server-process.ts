@@ -17,7 +17,6 @@ export const BENCH_API_KEY = 'bench';
 export interface DevServerProcess {
   child: ChildProcess;
   url: string;
-  keys: Record<string, string>;
   /** The secret of `BENCH_API_KEY`. */
   secret: string;
   stop(): void;
@@ -54,7 +53,6 @@ export async function spawnDevServer(): Promise<DevServerProcess> {
   return {
     child,
     url,
-    keys: { [BENCH_API_KEY]: secret },
     secret,
     stop: () => {
       kill();
