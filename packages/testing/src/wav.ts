@@ -37,7 +37,7 @@ export interface ToneOptions {
   /**
    * The tone and its silence this many times over (default 1). Chromium's fake microphone
    * loops a file in whole buffers, so the period it plays a one-tone file at is rounded up to
-   * them (2,013 ms plays every 2,020 ms); inside a longer file each tone keeps its own period.
+   * them (2,013 ms plays every 2,020 ms); inside a longer file the tones keep their spacing.
    */
   repeat?: number;
 }

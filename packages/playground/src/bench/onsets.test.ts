@@ -87,7 +87,7 @@ describe('recordOnsets (in Chromium)', () => {
   it('times the tones from the microphone and over the loopback; a pinned receiver holds them longer', async () => {
     const [plain, pinned] = await Promise.all([pageWith(), pageWith(PINNED_MS)]);
     const [free, held] = await Promise.all([heard(plain, 6), heard(pinned, 6)]);
-    // The microphone's tones, a period apart (the fake device's timer moves a frame by 10 ms).
+    // The microphone's tones, a period apart, each started on a 10 ms frame of the capture.
     const gaps = free.mic.slice(1).map((t, i) => t - (free.mic[i] ?? 0));
     expect(median(gaps)).toBeGreaterThan(PERIOD_MS - 12);
     expect(median(gaps)).toBeLessThan(PERIOD_MS + 12);

@@ -23,16 +23,18 @@ import { firstLine, Unmeasured } from './run/section.js';
 import { ms, percentile } from './stats.js';
 
 /**
- * Time between tones in the microphone file; each tone is 400 ms. Each tone lands 2 ms later
- * in the 20 ms Opus frames and the agent's 20 ms input chunks than the one before, so ten in
- * a row land at ten points of them: with a period of whole 10 ms every tone would wait the
- * same 0 to 20 ms, and one run's p50 would be a draw.
+ * Time between tones in the microphone file; each tone is 400 ms. Chromium's capture starts
+ * each tone on one of its 10 ms frames (its audio processing works in them): these tones came
+ * 2,010 ms apart here, 201 frames, so each lands in the other half of the 20 ms Opus
+ * frames and the agent's 20 ms input chunks than the one before, and a round's p50 is over
+ * both. With an even number of frames every tone of a call would wait the same, and one
+ * run's p50 would be a draw.
  */
 export const TURN_PERIOD_MS = 2_002;
 /**
  * Tones in the microphone file. Chromium's fake microphone loops a file in whole buffers: a
- * file of one 2,013 ms tone played every 2,020 ms. Ten tones make 20,020 ms, whole buffers,
- * and the loop keeps the period.
+ * file of one 2,013 ms tone came every 2,020 ms, 202 frames. Ten tones make 20,020 ms, whole
+ * buffers, and the loop keeps the period.
  */
 const TONES_PER_FILE = 10;
 
