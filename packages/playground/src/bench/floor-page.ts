@@ -22,13 +22,14 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>floor</title>
 
 // Joins a room with livekit-client alone: `publish` sends the microphone, else it only listens.
 const SCRIPT = `import { Room } from '${FLOOR_PATH}/livekit-client.esm.mjs';
+const room = new Room();
 window.benchFloor = {
   join: async (url, token, publish) => {
-    const room = new Room();
     room.on('trackSubscribed', (track) => { track.attach().muted = true; });
     await room.connect(url, token, { autoSubscribe: !publish });
     if (publish) await room.localParticipant.setMicrophoneEnabled(true);
   },
+  leave: () => room.disconnect(),
 };`;
 
 /** The floor's files: its script and livekit-client, by path, and its page. */
@@ -77,7 +78,9 @@ export interface Floor {
   close(): Promise<void>;
 }
 
-type FloorScope = { benchFloor: { join(...args: unknown[]): Promise<void> } };
+type FloorScope = {
+  benchFloor?: { join(...args: unknown[]): Promise<void>; leave(): Promise<void> };
+};
 
 /**
  * The floor: the microphone's tones from the stack's own page to another page through the dev
@@ -102,13 +105,17 @@ export async function openFloor(
   const floor = await serveFloorPage();
   const pages: Page[] = [];
   const close = async () => {
+    // The stack's page goes on: its second microphone leaves the floor's room.
+    const left = stackPage.evaluate(() => (window as unknown as FloorScope).benchFloor?.leave());
+    await withinLimit(left, JOIN_LIMIT_MS, "the floor's speaker leaving").catch(() => undefined);
     await Promise.all(pages.map((page) => page.close().catch(() => undefined)));
     await floor.close();
   };
   const join = async (page: Page, identity: string, publish: boolean) => {
     const jwt = await token(identity);
     const joined = page.evaluate(
-      ([url, jwt, publish]) => (window as unknown as FloorScope).benchFloor.join(url, jwt, publish),
+      ([url, jwt, publish]) =>
+        (window as unknown as FloorScope).benchFloor?.join(url, jwt, publish),
       [devServer.url, jwt, publish] as const,
     );
     await withinLimit(joined, JOIN_LIMIT_MS, `the floor's ${identity} joining its room`);

@@ -23,17 +23,16 @@ import { firstLine, Unmeasured } from './run/section.js';
 import { ms, percentile } from './stats.js';
 
 /**
- * Time between tones in the microphone file; each tone is 400 ms. Chromium's capture starts
- * each tone on one of its 10 ms frames (its audio processing works in them): these tones came
- * 2,010 ms apart here, 201 frames, so each lands in the other half of the 20 ms Opus
- * frames and the agent's 20 ms input chunks than the one before, and a round's p50 is over
- * both. With an even number of frames every tone of a call would wait the same, and one
- * run's p50 would be a draw.
+ * Time between tones in the microphone file; each tone is 400 ms. 2,002 ms is 2 ms more than
+ * a whole number of the 20 ms Opus frames and the agent's 20 ms input chunks: each tone meets
+ * them 2 ms later than the one before, the ten tones of the file at every point of those 20
+ * ms, so a round's p50 is over all of them, not one point drawn per call (`onsets.test.ts`
+ * checks the spacing).
  */
 export const TURN_PERIOD_MS = 2_002;
 /**
- * Tones in the microphone file. Chromium's fake microphone loops a file in whole buffers: a
- * file of one 2,013 ms tone came every 2,020 ms, 202 frames. Ten tones make 20,020 ms, whole
+ * Tones in the microphone file. Chromium's fake microphone loops a file in whole 10 ms
+ * buffers: a file of one 2,013 ms tone came every 2,020 ms. Ten tones make 20,020 ms, whole
  * buffers, and the loop keeps the period.
  */
 const TONES_PER_FILE = 10;

@@ -18,26 +18,31 @@ export interface AudioTaps {
    * whose buffering would add a delay of its own to each tap, different per context.
    */
   frames(source: AudioSource, onFrame: (frame: TappedFrame) => void): void;
+  /** Calls `onReceiver` with the receiver of every audio track the page gets from a peer from now on. */
+  receivers(onReceiver: (receiver: RTCRtpReceiver) => void): void;
 }
 
 /** A frame of a tapped track: its first channel, and when its first sample was there. */
 export interface TappedFrame {
   samples: Float32Array;
   sampleRate: number;
+  /** The frame's timestamp (capture, or playout from the receiver), ms on the track's clock. */
+  timestamp: number;
   /**
-   * The frame's timestamp (capture, or playout from the receiver) as ms of the page's
-   * `performance.timeOrigin + now()`: the timestamp plus the least delay seen so far on the
-   * track between a frame's timestamp and its reading, so that the main thread's lateness in
-   * reading a frame is not counted.
+   * A time on the track's clock as ms of the page's `performance.timeOrigin + now()`: plus the
+   * least delay seen on the track between a frame's timestamp and its reading, so that the
+   * main thread's lateness in reading a frame is not counted. That least delay falls as
+   * faster reads come (a track's first frames can be read in a backlog): convert late, when
+   * the figures are read, not as each frame comes.
    */
-  at: number;
+  pageTime(timestamp: number): number;
 }
 
 /**
  * An init script (`context.addInitScript(installAudioTaps)`, before the scripts that use it):
  * hears the page's audio as a visitor would, on each microphone track and each track received
  * over WebRTC, whatever the widget does with them: an AnalyserNode for `meter`, a
- * MediaStreamTrackProcessor for `frames`.
+ * MediaStreamTrackProcessor for `frames`, and the track's receiver for `receivers`.
  */
 export function installAudioTaps(): void {
   type Meter = Parameters<AudioTaps['meter']>;
@@ -71,6 +76,7 @@ export function installAudioTaps(): void {
     };
     const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
     let offset = Number.POSITIVE_INFINITY;
+    const pageTime = (timestamp: number) => performance.timeOrigin + timestamp + offset;
     for (;;) {
       const { value: data, done } = await reader.read();
       if (done || !data) return;
@@ -78,11 +84,7 @@ export function installAudioTaps(): void {
       offset = Math.min(offset, performance.now() - timestamp);
       const samples = new Float32Array(data.numberOfFrames);
       data.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
-      onFrame({
-        samples,
-        sampleRate: data.sampleRate,
-        at: performance.timeOrigin + timestamp + offset,
-      });
+      onFrame({ samples, sampleRate: data.sampleRate, timestamp, pageTime });
       data.close();
     }
   };
@@ -90,9 +92,11 @@ export function installAudioTaps(): void {
     for (const meter of meters) if (meter[0] === source) measure(track, meter);
     for (const frameTap of frameTaps) if (frameTap[0] === source) void read(track, frameTap);
   };
+  const receiverTaps: Parameters<AudioTaps['receivers']>[0][] = [];
   const taps: AudioTaps = {
     meter: (...meter) => void meters.push(meter),
     frames: (...frameTap) => void frameTaps.push(frameTap),
+    receivers: (onReceiver) => void receiverTaps.push(onReceiver),
   };
   (window as unknown as { audioTaps: AudioTaps }).audioTaps = taps;
 
@@ -106,8 +110,10 @@ export function installAudioTaps(): void {
   window.RTCPeerConnection = class extends Native {
     constructor(configuration?: RTCConfiguration) {
       super(configuration);
-      this.addEventListener('track', (event) => {
-        if (event.track.kind === 'audio') tap(event.track, 'remote');
+      this.addEventListener('track', ({ track, receiver }) => {
+        if (track.kind !== 'audio') return;
+        for (const onReceiver of receiverTaps) onReceiver(receiver);
+        tap(track, 'remote');
       });
     }
   };
