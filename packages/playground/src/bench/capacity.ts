@@ -10,7 +10,7 @@ import { withinLimit } from './run/limits.js';
 import { progress } from './run/progress.js';
 import { firstLine, Unmeasured } from './run/section.js';
 import { percentile } from './stats.js';
-import { measureUsages, type Usage } from './usage.js';
+import { measureAround, measureUsages, type Usage } from './usage.js';
 import { benchReactions } from './voice.js';
 
 export const AGENT_NAME = 'capacity-bench';
@@ -38,11 +38,21 @@ export interface CapacityLevel {
   delays: number[];
   worker: Usage;
   devServer: Usage;
+  /** The load: this process, the visitors and the stand-in (cores), and the whole machine's. */
+  load: LoadCpu;
+}
+
+/** CPU (cores) of what stands in for the visitors and Gemini, and of the whole machine. */
+export interface LoadCpu {
+  /** The bench's process: the rtc-node visitors and the Gemini Live stand-in. */
+  generator: number;
+  /** Every process of the machine, neighbours included. */
+  machine: number;
 }
 
 export interface CapacityResult {
   /** The worker (with its idle job processes) and the dev server with no session. */
-  idle: { worker: Usage; devServer: Usage };
+  idle: { worker: Usage; devServer: Usage; load: LoadCpu };
   levels: CapacityLevel[];
   /** The level the machine could not hold, after p95 had doubled at a lower one, and why. */
   notHeld?: { sessions: number; reason: string };
@@ -68,7 +78,7 @@ export async function measureCapacity(
     throw error;
   });
   const result: CapacityResult = {
-    idle: { worker: zero(), devServer: zero() },
+    idle: { worker: zero(), devServer: zero(), load: { generator: 0, machine: 0 } },
     levels: [],
   };
   const worker = spawnWorker({
@@ -109,8 +119,14 @@ export async function measureCapacity(
     progress('capacity: worker registered, letting its idle job processes boot');
     // Let the idle job processes (and the framework's inference process) finish booting.
     await sleep(IDLE_BOOT_MS, undefined, { signal });
-    const [idleWorker, idleDevServer] = await measureUsages(pids, 3_000);
-    result.idle = { worker: idleWorker ?? zero(), devServer: idleDevServer ?? zero() };
+    const idle = measureUsages(pids, 3_000);
+    const idleLoad = await measureAround(idle);
+    const [idleWorker, idleDevServer] = await idle;
+    result.idle = {
+      worker: idleWorker ?? zero(),
+      devServer: idleDevServer ?? zero(),
+      load: { generator: idleLoad.thisProcess, machine: idleLoad.machine },
+    };
     for (const sessions of levels) {
       signal.throwIfAborted();
       progress(`capacity: level ${sessions} session(s), joining ${sessions - partners.length}`);
@@ -152,7 +168,9 @@ export async function measureCapacity(
       for (const partner of partners) partner.startMeasuring();
       const windowMs = Math.max(MEASURE_MS, Math.ceil(MIN_TURNS / sessions) * TONE_PERIOD_MS);
       progress(`capacity: level ${sessions}, measuring for ${(windowMs / 1000).toFixed(0)} s`);
-      const [workerUsage, devServerUsage] = await measureUsages(pids, windowMs);
+      const usages = measureUsages(pids, windowMs);
+      const load = await measureAround(usages);
+      const [workerUsage, devServerUsage] = await usages;
       const measured = partners.map((p) => p.measured());
       const level: CapacityLevel = {
         sessions,
@@ -160,6 +178,7 @@ export async function measureCapacity(
         delays: measured.flatMap((m) => m.delays),
         worker: workerUsage ?? zero(),
         devServer: devServerUsage ?? zero(),
+        load: { generator: load.thisProcess, machine: load.machine },
       };
       result.levels.push(level);
       progress(

@@ -26,9 +26,12 @@ export function capacitySection(capacity: Outcome<CapacityResult> | undefined): 
     'level is measured over at least 12 s and 10 turns, counting tones that start after the',
     'agents greeted. One round: the spread is the p50/p95 within a level. CPU in cores (1.00 =',
     'one core busy); per session = (level − idle) / sessions. The worker figures include its 2',
-    "idle job processes and the framework's inference process (turn detector); the participants",
-    'run in the benchmark process and are not counted. An answer later than one tone period',
-    'counts for the next tone, so under heavy load the tail is understated.',
+    "idle job processes and the framework's inference process (turn detector). The participants",
+    "and the stand-in, what stands in for the visitors' browsers and for Gemini, run in the",
+    "benchmark's process on the same machine: its CPU has a column, beside the whole",
+    "machine's (neighbours included), so that a level where the machine is full shows. An answer",
+    'later than one tone period counts for the next tone, so under heavy load the tail is',
+    'understated.',
   ];
   const result = capacity.value;
   if (result) {
@@ -36,7 +39,7 @@ export function capacitySection(capacity: Outcome<CapacityResult> | undefined): 
     const doubled = doublingLevel(levels);
     lines.push(
       '',
-      `Idle: worker ${idle.worker.cpu.toFixed(2)} cores, ${idle.worker.rssMb.toFixed(0)} MB; dev server ${idle.devServer.cpu.toFixed(2)} cores, ${idle.devServer.rssMb.toFixed(0)} MB.`,
+      `Idle: worker ${idle.worker.cpu.toFixed(2)} cores, ${idle.worker.rssMb.toFixed(0)} MB; dev server ${idle.devServer.cpu.toFixed(2)} cores, ${idle.devServer.rssMb.toFixed(0)} MB; visitors and stand-in ${idle.load.generator.toFixed(2)} cores; the machine ${idle.load.machine.toFixed(2)} cores.`,
       '',
       header([
         'sessions',
@@ -49,6 +52,8 @@ export function capacitySection(capacity: Outcome<CapacityResult> | undefined): 
         'dev server CPU',
         'dev server MB',
         'dev server per session',
+        'visitors and stand-in CPU',
+        'machine CPU',
       ]),
       ...levels.map((l) =>
         row([
@@ -58,6 +63,8 @@ export function capacitySection(capacity: Outcome<CapacityResult> | undefined): 
           p(l.delays, 95),
           ...usageCells(l.worker, idle.worker, l.sessions),
           ...usageCells(l.devServer, idle.devServer, l.sessions),
+          l.load.generator.toFixed(2),
+          l.load.machine.toFixed(2),
         ]),
       ),
       '',

@@ -67,3 +67,29 @@ export async function measureUsage(pid: number, ms: number): Promise<Usage> {
 export async function measureUsages(pids: number[], ms: number): Promise<Usage[]> {
   return Promise.all(pids.map((pid) => measureUsage(pid, ms)));
 }
+
+/** Busy ticks of the whole machine so far (/proc/stat: every state but idle and iowait). */
+function machineBusyTicks(): number {
+  const [total = ''] = readFileSync('/proc/stat', 'utf8').split('\n', 1);
+  const [, user, nice, system, , , irq, softirq, steal] = total.trim().split(/\s+/).map(Number);
+  return [user, nice, system, irq, softirq, steal].reduce<number>((sum, t) => sum + (t ?? 0), 0);
+}
+
+/**
+ * What runs `during` costs this process alone (not its children: the worker and the dev
+ * server are measured on their own) and the whole machine, in cores.
+ */
+export async function measureAround(
+  during: Promise<unknown>,
+): Promise<{ thisProcess: number; machine: number }> {
+  const started = performance.now();
+  const own = process.cpuUsage();
+  const machine = machineBusyTicks();
+  await during;
+  const seconds = (performance.now() - started) / 1000;
+  const { user, system } = process.cpuUsage(own);
+  return {
+    thisProcess: (user + system) / 1e6 / seconds,
+    machine: (machineBusyTicks() - machine) / TICKS_PER_SECOND / seconds,
+  };
+}
