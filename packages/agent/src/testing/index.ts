@@ -20,5 +20,11 @@ export type { ConnectionFault, Reaction, Trigger } from './gemini-live/script.js
 export { GeminiLiveStandIn } from './gemini-live/server.js';
 export type { ToolAnswer, ToolCallRecord } from './gemini-live/tool-ledger.js';
 export type { ContextDelivery, ContextVerdict } from './gemini-live/verdict.js';
-export { declaredTools, type ReceivedKind, type ReceivedMessage } from './gemini-live/wire.js';
+export {
+  declaredTools,
+  type ReceivedKind,
+  type ReceivedMessage,
+  type SentMessage,
+  sentSummary,
+} from './gemini-live/wire.js';
 export { type RedisServer, startRedisServer } from './redis-server.js';

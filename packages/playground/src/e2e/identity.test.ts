@@ -5,6 +5,7 @@ import {
   UpdateParticipantMetadata,
 } from '@livekit/protocol';
 import { VISITOR_DATA_NOTE } from '@voice-agent/agent';
+import { sentSummary } from '@voice-agent/agent/testing';
 import { makeToneWav, waitFor } from '@voice-agent/testing';
 // Types only: the element's methods on `document.querySelector('voice-agent')`.
 import type {} from '@voice-agent/widget';
@@ -34,12 +35,13 @@ beforeAll(async () => {
   await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
 });
 
-// When a step fails, print what happened during this test only: what the model received (each
-// message with its connection, to spot a reconnect), the widget's states and latest events,
-// and the stack's logs. Earlier calls' captions and greetings would read as this call's.
+// When a step fails, print what happened during this test only: what the model received and
+// sent (each message with its connection, to spot a reconnect), the widget's states and
+// latest events, and the stack's logs. Earlier calls' captions and greetings would read as this call's.
 beforeEach(async ({ onTestFailed }) => {
   const from = stack.logs.length;
   const receivedFrom = stack.standIn().received.length;
+  const sentFrom = stack.standIn().sent.length;
   const eventsFrom = (await eventsIn(page)).length;
   onTestFailed(async () => {
     const events = (await eventsIn(page)).slice(eventsFrom);
@@ -54,6 +56,8 @@ beforeEach(async ({ onTestFailed }) => {
           .received.slice(receivedFrom)
           .filter((m) => m.kind !== 'realtimeInput')
           .map((m) => `  #${m.connection} ${m.kind} ${JSON.stringify(m.message).slice(0, 160)}`),
+        'the model sent (or closed):',
+        ...sentSummary(stack.standIn().sent.slice(sentFrom)).map((line) => `  ${line}`),
         `widget states: ${states.join(' → ')}`,
         `widget events: ${JSON.stringify(events.slice(-6))}`,
         'stack logs during the failed test:',

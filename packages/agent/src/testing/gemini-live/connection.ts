@@ -56,6 +56,8 @@ export class Connection {
   constructor(
     readonly id: number,
     readonly socket: WebSocket,
+    /** Hears every message sent and every close the stand-in makes on it. */
+    private readonly recordSent: (message: Record<string, unknown>) => void = () => {},
   ) {
     this.ready = new Promise((resolve) => {
       this.markReady = resolve;
@@ -79,11 +81,14 @@ export class Connection {
   }
 
   send(message: Record<string, unknown>): void {
-    if (this.open) this.socket.send(JSON.stringify(message));
+    if (!this.open) return;
+    this.socket.send(JSON.stringify(message));
+    this.recordSent(message);
   }
 
   close(code: number, reason = ''): void {
     if (!this.open) return;
+    this.recordSent({ close: { code, reason } });
     this.#closing = { code, reason };
     this.socket.close(code, reason);
   }

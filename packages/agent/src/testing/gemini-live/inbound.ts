@@ -7,7 +7,7 @@ import { type PlayerDeps, playEvents } from './player.js';
 import { type ModelSession, ResumptionStore } from './resumption.js';
 import { type ConnectionFault, type Reaction, SPEECH_END_MS, takeReaction } from './script.js';
 import type { ToolLedger } from './tool-ledger.js';
-import { audioLevel, kindOf, type ReceivedMessage } from './wire.js';
+import { audioLevel, kindOf, type ReceivedMessage, type SentMessage } from './wire.js';
 
 export interface InboundOptions {
   resumption: boolean;
@@ -19,6 +19,7 @@ export interface InboundOptions {
   reactions: Reaction[];
   tools: ToolLedger;
   record(received: ReceivedMessage): void;
+  recordSent(sent: SentMessage): void;
 }
 
 /** The stand-in's side of every connection: setup, resumption, limits, reactions. */
@@ -77,7 +78,10 @@ export class Inbound {
             socket.close(1007, 'the first message must be setup');
             return;
           }
-          connection = new Connection(this.connections.length + 1, socket);
+          const id = this.connections.length + 1;
+          connection = new Connection(id, socket, (message) =>
+            this.options.recordSent({ connection: id, message }),
+          );
           this.connections.push(connection);
         } else {
           connection.markReady();

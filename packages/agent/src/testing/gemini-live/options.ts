@@ -38,7 +38,8 @@ export interface StandInOptions {
   /**
    * Keep the client's audio chunks in `received` (default true). About 50 a second while a
    * microphone is open: a stand-in that lives as long as `npm start`'s offline demo turns it
-   * off, and keeps the rest (setup, text, tool responses) as before.
+   * off, and keeps the rest (setup, text, tool responses) as before. Off, `sent` keeps no
+   * audio of the model either.
    */
   recordAudio?: boolean;
 }

@@ -5,6 +5,7 @@ import { WebSocket } from 'ws';
 import { spokenTurn, tonePcm } from './events.js';
 import { until } from './genai-client.test-helper.js';
 import { GeminiLiveStandIn } from './server.js';
+import { sentSummary } from './wire.js';
 
 let standIn: GeminiLiveStandIn | undefined;
 let session: Session | undefined;
@@ -119,6 +120,31 @@ describe('Gemini Live stand-in', () => {
     await until(() => answers() === 2, 'the answer to the next sentence');
     await send(0, 3);
     expect(answers()).toBe(2);
+  });
+
+  it('records what it sent and the closes it made, per connection, for a failure to show', async () => {
+    standIn = await GeminiLiveStandIn.start({
+      reactions: [
+        {
+          on: 'clientTurn',
+          reply: [
+            ...spokenTurn('Hi.', tonePcm({ durationMs: 120 })),
+            { type: 'close', code: 1011 },
+          ],
+        },
+      ],
+    });
+    const client = await connect(standIn);
+    client.session.sendClientContent({ turns: [{ role: 'user', parts: [{ text: 'Hello' }] }] });
+    await until(() => client.closed() !== undefined, 'the close');
+    expect(sentSummary(standIn.sent)).toEqual([
+      '#1 {"setupComplete":{}}',
+      '#1 audio ×3',
+      '#1 {"serverContent":{"outputTranscription":{"text":"Hi."}}}',
+      '#1 {"serverContent":{"generationComplete":true}}',
+      '#1 {"serverContent":{"turnComplete":true}}',
+      '#1 {"close":{"code":1011,"reason":""}}',
+    ]);
   });
 
   it('closes sessions with code 1000, which the plugin needs to stay alive', async () => {

@@ -8,7 +8,12 @@ import type { ConnectionSummary, StandInOptions } from './options.js';
 import { type ConnectionFault, type Reaction, takeFault } from './script.js';
 import { type ToolCallRecord, ToolLedger } from './tool-ledger.js';
 import { type ContextVerdict, contextVerdict } from './verdict.js';
-import { declaredTools, type ReceivedKind, type ReceivedMessage } from './wire.js';
+import {
+  declaredTools,
+  type ReceivedKind,
+  type ReceivedMessage,
+  type SentMessage,
+} from './wire.js';
 
 const PATH_PATTERN = /\.BidiGenerateContent(Constrained)?$/;
 
@@ -25,6 +30,8 @@ const PATH_PATTERN = /\.BidiGenerateContent(Constrained)?$/;
 export class GeminiLiveStandIn {
   /** Every client message, in order of arrival. */
   readonly received: ReceivedMessage[] = [];
+  /** Every message the stand-in sent, and every close it made, in order. */
+  readonly sent: SentMessage[] = [];
   readonly #http: Server;
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #inbound: Inbound;
@@ -47,6 +54,10 @@ export class GeminiLiveStandIn {
         if (options.recordAudio === false && received.message.realtimeInput?.audio) return;
         this.received.push(received);
         for (const waiter of [...this.#waiters]) waiter();
+      },
+      recordSent: (sent) => {
+        if (options.recordAudio === false && sent.message.serverContent?.modelTurn) return;
+        this.sent.push(sent);
       },
     });
     http.on('upgrade', (request, socket, head) => {

@@ -12,7 +12,38 @@ export interface ReceivedMessage {
   message: Record<string, any>;
 }
 
+/** A message the stand-in sent (or `{close: {code, reason}}`, a close it made). */
+export interface SentMessage {
+  connection: number;
+  // biome-ignore lint/suspicious/noExplicitAny: recorded wire JSON; tests read it freely
+  message: Record<string, any>;
+}
+
 const INPUT_SAMPLE_RATE = 16_000;
+
+/**
+ * One line per sent message, for a failure's dump: `#connection message` (cut at 120
+ * characters), a run of audio chunks as one line (`#connection audio ×N`).
+ */
+export function sentSummary(sent: SentMessage[]): string[] {
+  const lines: string[] = [];
+  let run = { line: '', count: 0 };
+  const flush = () => {
+    if (run.count > 0) lines.push(run.count > 1 ? `${run.line} ×${run.count}` : run.line);
+  };
+  for (const { connection, message } of sent) {
+    const what = message.serverContent?.modelTurn ? 'audio' : JSON.stringify(message).slice(0, 120);
+    const line = `#${connection} ${what}`;
+    if (line === run.line && what === 'audio') {
+      run.count += 1;
+      continue;
+    }
+    flush();
+    run = { line, count: 1 };
+  }
+  flush();
+  return lines;
+}
 
 /** The function names a recorded `setup` declares. */
 export function declaredTools(setup: ReceivedMessage): string[] {
