@@ -4,6 +4,10 @@ import { loadAgentConfig } from '../config/load.js';
 import { conversationStoreOf } from '../conversation/environment.js';
 import { keepConversation } from '../conversation/keeper.js';
 import { tapJobHops } from '../hops/hop-taps.js';
+import {
+  AUDIO_SUBSCRIPTION_LIMIT_MS,
+  watchAudioSubscription,
+} from '../lifecycle/audio-subscription.js';
 import { reportGeminiReconnect, superviseJob } from '../lifecycle/job-lifecycle.js';
 import { awaitVisitorReturn } from '../lifecycle/visitor-grace.js';
 import { PreConnectAudio } from '../preconnect/buffer.js';
@@ -106,9 +110,23 @@ async function entry(ctx: JobContext): Promise<void> {
     declaredBy = data.callerIdentity;
     return handleDeclaration(tools, data);
   });
+  // An agent nobody hears ends the call visibly (the visitor sees it leave), not in silence.
+  const stopAudioWatch = watchAudioSubscription(
+    room,
+    participant.identity,
+    AUDIO_SUBSCRIPTION_LIMIT_MS,
+    () => {
+      log().error(
+        { limitMs: AUDIO_SUBSCRIPTION_LIMIT_MS },
+        "nobody subscribed to the agent's audio: the greeting and every answer would go unheard; ending the session",
+      );
+      session.shutdown({ drain: false, reason: voice.CloseReason.ERROR });
+    },
+  );
   // A `failed` model status reaches the page before the agent leaves.
   session.on(voice.AgentSessionEventTypes.Close, () => {
     grace.stop();
+    stopAudioWatch();
     void modelStatus.settled().then(() => ctx.shutdown('session closed'));
   });
   // A previous agent of this room (its worker died) stored the conversation: go on with it.
