@@ -1,6 +1,13 @@
 import { ClientInfo_SDK } from '@livekit/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ASK_HOLD_MS, askHoldFor, type OfferAsk, OfferTurns } from './offer-turns.js';
+import {
+  ASK_HOLD_MS,
+  ASK_TRIES,
+  askHoldFor,
+  OFFER_WAIT_MS,
+  type OfferAsk,
+  OfferTurns,
+} from './offer-turns.js';
 
 /** Lets the hold of every ask asked so far pass (and the immediate that follows it). */
 const hold = () => vi.advanceTimersByTime(ASK_HOLD_MS + 1);
@@ -106,6 +113,35 @@ describe('OfferTurns', () => {
     expect(sent).toEqual(['sections']);
     turns.close();
   });
+  it('asks again when what it asked for has not come, up to ASK_TRIES times', () => {
+    const turns = new OfferTurns(() => 'client');
+    const sent: string[] = [];
+    const given = { value: false };
+    turns.request(recordedAsk(sent, 'sections', given));
+    turns.request(recordedAsk(sent, 'published'));
+    hold();
+    expect(sent).toEqual(['sections']);
+    // The request was lost: no offer in time, so it is sent again, before the next ask.
+    vi.advanceTimersByTime(OFFER_WAIT_MS);
+    expect(sent).toEqual(['sections', 'sections']);
+    turns.offerReceived();
+    given.value = true;
+    turns.answered();
+    expect(sent).toEqual(['sections', 'sections', 'published']);
+    turns.close();
+  });
+
+  it('gives an ask up after ASK_TRIES unanswered tries, and goes on to the next', () => {
+    const turns = new OfferTurns(() => 'client');
+    const sent: string[] = [];
+    turns.request(recordedAsk(sent, 'sections', { value: false }));
+    turns.request(recordedAsk(sent, 'published'));
+    hold();
+    vi.advanceTimersByTime(ASK_TRIES * OFFER_WAIT_MS);
+    expect(sent).toEqual([...Array.from({ length: ASK_TRIES }, () => 'sections'), 'published']);
+    turns.close();
+  });
+
   it("asks livekit-client at once (no hold: a browser's microphone is published without it)", () => {
     const turns = new OfferTurns(() => 'browser');
     turns.holdMs = askHoldFor(ClientInfo_SDK.JS);

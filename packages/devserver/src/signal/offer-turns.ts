@@ -2,7 +2,13 @@ import { ClientInfo_SDK } from '@livekit/protocol';
 import { trace } from '../server/log.js';
 
 /** Past this, an offer the server waits for is taken as not coming, so nothing waits forever. */
-const OFFER_WAIT_MS = 10_000;
+export const OFFER_WAIT_MS = 10_000;
+/**
+ * How many times an ask is sent while what it asked for has not come: a request lost on the
+ * way (or crossed by an offer of the client's own) is asked again, not dropped, since a
+ * subscription whose receive section never comes leaves the track unheard for good.
+ */
+export const ASK_TRIES = 3;
 
 /**
  * How long an ask waits before it is sent. rtc-node sends an offer of its own up to its 150 ms
@@ -23,6 +29,8 @@ export function askHoldFor(sdk: ClientInfo_SDK | undefined): number {
 interface HeldAsk {
   ask: OfferAsk;
   notBefore: number;
+  /** Times it was sent so far. */
+  tries: number;
 }
 
 /** Something the server asks of a client that makes it offer again. */
@@ -48,7 +56,7 @@ export interface OfferAsk {
  */
 export class OfferTurns {
   private answering = 0;
-  private pending: OfferAsk | undefined;
+  private pending: HeldAsk | undefined;
   private timer: NodeJS.Timeout | undefined;
   private holdTimer: NodeJS.Timeout | undefined;
   private readonly waiting: HeldAsk[] = [];
@@ -60,7 +68,7 @@ export class OfferTurns {
 
   /** The client will offer without being asked (the offer embedded in its join request). */
   expectOffer(): void {
-    this.await({ ask: () => true, given: () => true });
+    this.await({ ask: { ask: () => true, given: () => true }, notBefore: 0, tries: ASK_TRIES });
   }
 
   /**
@@ -68,7 +76,7 @@ export class OfferTurns {
    * that offer has been answered.
    */
   request(ask: OfferAsk): void {
-    this.waiting.push({ ask, notBefore: Date.now() + this.holdMs });
+    this.waiting.push({ ask, notBefore: Date.now() + this.holdMs, tries: 0 });
     this.next();
   }
 
@@ -80,7 +88,7 @@ export class OfferTurns {
   /** The server has sent its answer to a client offer. */
   answered(): void {
     this.answering = Math.max(0, this.answering - 1);
-    if (this.pending?.given()) this.settle();
+    if (this.pending?.ask.given()) this.settle();
     this.next();
   }
 
@@ -105,16 +113,23 @@ export class OfferTurns {
         return;
       }
       this.waiting.shift();
-      if (held.ask.ask()) this.await(held.ask);
+      if (held.ask.ask()) this.await({ ...held, tries: held.tries + 1 });
     }
   }
 
-  private await(ask: OfferAsk): void {
-    this.pending = ask;
+  private await(held: HeldAsk): void {
+    this.pending = held;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      trace('%s: the offer asked for did not come in %d ms', this.who(), OFFER_WAIT_MS);
+      const again = !held.ask.given() && held.tries < ASK_TRIES;
+      trace(
+        '%s: the offer asked for did not come in %d ms%s',
+        this.who(),
+        OFFER_WAIT_MS,
+        again ? ', asking again' : '',
+      );
       this.settle();
+      if (again) this.waiting.unshift({ ...held, notBefore: 0 });
       this.next();
     }, OFFER_WAIT_MS);
     this.timer.unref();
