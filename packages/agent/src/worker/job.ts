@@ -1,6 +1,5 @@
 import { defineAgent, Future, type JobContext, log, voice } from '@livekit/agents';
 import { RoomEvent, RpcError, type RpcInvocationData } from '@livekit/rtc-node';
-import { loadAgentConfig } from '../config/load.js';
 import { conversationStoreOf } from '../conversation/environment.js';
 import { keepConversation } from '../conversation/keeper.js';
 import { tapJobHops } from '../hops/hop-taps.js';
@@ -20,6 +19,7 @@ import type { AgentToolSet } from '../tools/tool-set.js';
 import { visitorOfParticipant } from '../visitor/visitor.js';
 import { agentEnvironment } from './environment.js';
 import { ModelStatusAttribute } from './model-status.js';
+import { configFor, prewarmConfig } from './prewarmed-config.js';
 import { createVoiceAgentSession } from './session.js';
 
 /** Set by the CLI: absolute path of the configuration every job process loads. */
@@ -51,7 +51,7 @@ export async function handleDeclaration(
 async function entry(ctx: JobContext): Promise<void> {
   const configPath = process.env[CONFIG_PATH_VARIABLE];
   if (!configPath) throw new Error(`${CONFIG_PATH_VARIABLE} is not set (start with the CLI)`);
-  const config = await loadAgentConfig(configPath);
+  const config = await configFor(ctx.proc, configPath);
   // The page sends what the visitor said before we joined as soon as we are ACTIVE; a
   // microphone published without the pre-connect feature sends nothing, so no wait for it.
   const preConnect = new PreConnectAudio();
@@ -169,4 +169,7 @@ async function entry(ctx: JobContext): Promise<void> {
     .finally(() => greeting.resolve());
 }
 
-export default defineAgent({ entry });
+export default defineAgent({
+  prewarm: (proc) => prewarmConfig(proc, process.env[CONFIG_PATH_VARIABLE]),
+  entry,
+});
