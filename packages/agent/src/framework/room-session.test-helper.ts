@@ -1,5 +1,5 @@
 import { voice } from '@livekit/agents';
-import { Room } from '@livekit/rtc-node';
+import { Room, type RoomOptions } from '@livekit/rtc-node';
 import { startDevServer } from '@voice-agent/devserver';
 import { TOPICS } from '@voice-agent/protocol';
 import { waitFor } from '@voice-agent/testing';
@@ -43,6 +43,25 @@ export function answerLatestWords(answer: (words: string) => ServerEvent[]): Rea
   };
 }
 
+/**
+ * Joins `roomName` on the dev server at `url` as `identity`: as the agent (a token of kind
+ * agent) or as a visitor.
+ */
+export async function joinRoom(
+  url: string,
+  roomName: string,
+  identity: string,
+  agent: boolean,
+  options?: RoomOptions,
+): Promise<Room> {
+  const token = new AccessToken('devkey', 'secret', { identity });
+  if (agent) token.kind = 'agent';
+  token.addGrant({ roomJoin: true, room: roomName, agent, canPublish: true, canSubscribe: true });
+  const room = new Room();
+  await room.connect(url, await token.toJwt(), options);
+  return room;
+}
+
 export async function startRoomSession(
   answer: (words: string) => ServerEvent[],
 ): Promise<RoomSession> {
@@ -52,18 +71,8 @@ export async function startRoomSession(
   ]);
   const rooms: Room[] = [];
   const join = async (identity: string, agent: boolean) => {
-    const token = new AccessToken('devkey', 'secret', { identity });
-    if (agent) token.kind = 'agent';
-    token.addGrant({
-      roomJoin: true,
-      room: 'captions',
-      agent,
-      canPublish: true,
-      canSubscribe: true,
-    });
-    const room = new Room();
+    const room = await joinRoom(server.url, 'captions', identity, agent);
     rooms.push(room);
-    await room.connect(server.url, await token.toJwt());
     return room;
   };
   const visitor = await join('visitor', false);

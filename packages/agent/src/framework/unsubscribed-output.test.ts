@@ -1,10 +1,10 @@
 import { initializeLogger, voice } from '@livekit/agents';
-import { Room, RoomEvent } from '@livekit/rtc-node';
+import { type Room, RoomEvent } from '@livekit/rtc-node';
 import { type DevServer, startDevServer } from '@voice-agent/devserver';
-import { AccessToken } from 'livekit-server-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GeminiLiveStandIn } from '../testing/index.js';
 import { createTestSession } from '../worker/test-session.test-helper.js';
+import { joinRoom } from './room-session.test-helper.js';
 
 // @livekit/agents 1.9's RoomIO waits for the visitor to subscribe to the agent's audio in a
 // task that its close aborts and then awaits, and the wait ignores the abort: a session that
@@ -28,13 +28,12 @@ afterEach(async () => {
 });
 
 async function join(url: string, identity: string, agent: boolean): Promise<Room> {
-  const token = new AccessToken('devkey', 'secret', { identity });
-  if (agent) token.kind = 'agent';
-  token.addGrant({ roomJoin: true, room: 'early', agent, canPublish: true, canSubscribe: true });
-  const room = new Room();
-  rooms.push(room);
   // The visitor never subscribes: the agent's audio output waits for a subscriber.
-  await room.connect(url, await token.toJwt(), { autoSubscribe: agent, dynacast: false });
+  const room = await joinRoom(url, 'early', identity, agent, {
+    autoSubscribe: agent,
+    dynacast: false,
+  });
+  rooms.push(room);
   return room;
 }
 
