@@ -27,8 +27,9 @@ describe('the configuration of a prewarmed job process', () => {
     const proc = { userData: {} };
     if (!isAgent(job) || !job.prewarm) throw new Error('the job has no prewarm');
     await job.prewarm(proc as never);
-    // Gone by the time a job arrives: only a load started in prewarm can still give it.
-    await rm(file);
+    await expect(configFor(proc, file)).resolves.toMatchObject({ instructions: 'Prewarmed' });
+    // Changed once the load is done: a job that read the file again would see the change.
+    await writeFile(file, JSON.stringify({ instructions: 'Changed', voice: 'Puck' }));
     await expect(configFor(proc, file)).resolves.toMatchObject({ instructions: 'Prewarmed' });
   });
 
