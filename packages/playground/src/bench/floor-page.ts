@@ -83,6 +83,27 @@ type FloorScope = {
 };
 
 /**
+ * Joins the floor's room from `page` with the floor's script, `publish`ing its microphone or
+ * only listening. A page without the script fails here, naming it: a join that did nothing
+ * would fail the floor only later, as tones nobody heard.
+ */
+export function joinFromPage(
+  page: Page,
+  url: string,
+  jwt: string,
+  publish: boolean,
+): Promise<void> {
+  return page.evaluate(
+    ([url, jwt, publish, script]) => {
+      const floor = (window as unknown as FloorScope).benchFloor;
+      if (!floor) throw new Error(`the floor's script (${script}) is not loaded in this page`);
+      return floor.join(url, jwt, publish);
+    },
+    [url, jwt, publish, `${FLOOR_PATH}/floor.js`] as const,
+  );
+}
+
+/**
  * The floor: the microphone's tones from the stack's own page to another page through the dev
  * server only (livekit-client on both sides). The stack's page publishes its microphone a
  * second time, into the floor's room: both paths start at the same capture, so the onset each
@@ -112,12 +133,7 @@ export async function openFloor(
     await floor.close();
   };
   const join = async (page: Page, identity: string, publish: boolean) => {
-    const jwt = await token(identity);
-    const joined = page.evaluate(
-      ([url, jwt, publish]) =>
-        (window as unknown as FloorScope).benchFloor?.join(url, jwt, publish),
-      [devServer.url, jwt, publish] as const,
-    );
+    const joined = joinFromPage(page, devServer.url, await token(identity), publish);
     await withinLimit(joined, JOIN_LIMIT_MS, `the floor's ${identity} joining its room`);
   };
   try {
