@@ -12,6 +12,7 @@ import type {} from '@voice-agent/widget';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BackendRequest } from '../backend/backend.js';
+import { agentSays } from './agent-caption.js';
 import { startTokenSite, startWidgetSite, type WidgetSite } from './cross-origin.js';
 import { type OfflineStack, startOfflineStack } from './offline-stack.js';
 import { eventsIn } from './page-recorder.js';
@@ -80,23 +81,6 @@ async function signIn(customer: string | undefined): Promise<void> {
   }
 }
 
-/** An agent caption that contains `text` (final, unless `final` is false), after event `from`. */
-async function agentSays(text: string, from: number, final = true): Promise<string> {
-  const event = await waitFor(
-    async () =>
-      (await eventsIn(page, 'voice-agent-transcript'))
-        .slice(from)
-        .find(
-          (e) =>
-            e.detail.role === 'agent' &&
-            (e.detail.final || !final) &&
-            String(e.detail.text).includes(text),
-        ),
-    { timeoutMs: 60_000, intervalMs: 100, what: `the agent saying "${text}"` },
-  );
-  return String(event.detail.text);
-}
-
 /**
  * Starts a call as a visitor would: from the launcher, or, when the panel still shows the
  * last call ("Call ended"), from its Start call button (the launcher would close the panel).
@@ -110,10 +94,10 @@ async function startCall(): Promise<void> {
 
 /**
  * Starts a call and waits for its greeting; returns the greeting the agent asked the model
- * to say, the persona the model got and the index of the first caption of the call.
+ * to say, the persona the model got and the index of the call's first widget event.
  */
 async function call(): Promise<{ greeting: string; instructions: string; from: number }> {
-  const from = (await eventsIn(page, 'voice-agent-transcript')).length;
+  const from = (await eventsIn(page)).length;
   const setups = stack.standIn().messages('setup').length;
   const asked = stack.standIn().messages('clientContent').length;
   await startCall();
@@ -131,7 +115,7 @@ async function call(): Promise<{ greeting: string; instructions: string; from: n
     { timeoutMs: 60_000, what: 'the greeting at the model' },
   );
   // And the visitor sees it: the caption of the spoken greeting.
-  await agentSays(greeting.slice(0, 40), from, false);
+  await agentSays(page, greeting.slice(0, 40), from, false);
   const setup = stack.standIn().messages('setup').at(setups);
   return {
     greeting,
@@ -156,7 +140,7 @@ async function askForOrder(
     what: 'the order_status request at the backend',
     timeoutMs: 20_000,
   });
-  return { seen, said: await agentSays(answer, from) };
+  return { seen, said: await agentSays(page, answer, from) };
 }
 
 async function hangUp(): Promise<void> {
@@ -209,7 +193,7 @@ describe('the signed-in visitor, end to end', () => {
     expect(refusal.case === 'requestResponse' && refusal.value.reason).toBe(
       RequestResponse_Reason.NOT_ALLOWED,
     );
-    const from = (await eventsIn(page, 'voice-agent-transcript')).length;
+    const from = (await eventsIn(page)).length;
     const { seen, said } = await askForOrder(from, 'Your order');
     expect(seen.visitor).toBe('cust-1001');
     expect(said).toContain('ORD-1001-A');
