@@ -72,7 +72,8 @@ export async function measureCapacity(
 ): Promise<CapacityResult> {
   if (levels.length === 0) throw new Error('nothing to measure: no level');
   const { reactions } = benchReactions();
-  const standIn = await GeminiLiveStandIn.start({ reactions });
+  // Asked nothing about the wire: kept, its record would grow with every message of the run.
+  const standIn = await GeminiLiveStandIn.start({ reactions, record: false });
   const devServer = await spawnDevServer().catch(async (error) => {
     await standIn.close();
     throw error;

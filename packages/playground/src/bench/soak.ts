@@ -64,7 +64,8 @@ export async function soak({
   signal,
 }: SoakOptions): Promise<SoakResult> {
   const { reactions } = benchReactions();
-  const standIn = await GeminiLiveStandIn.start({ reactions });
+  // Asked nothing about the wire: kept, its record would grow with every message of the run.
+  const standIn = await GeminiLiveStandIn.start({ reactions, record: false });
   const devServer = await spawnDevServer().catch(async (error) => {
     await standIn.close();
     throw error;

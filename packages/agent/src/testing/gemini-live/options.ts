@@ -42,6 +42,14 @@ export interface StandInOptions {
    * audio of the model either.
    */
   recordAudio?: boolean;
+  /**
+   * Keep `received` and `sent` at all (default true). Off, both stay empty, and `waitFor`
+   * and `waitForTools` throw at once: for a stand-in that runs as long as the bench's soak
+   * and capacity sections, which ask it nothing about the wire. Kept, they would hold every
+   * message of every session for the stand-in's life: about 50 audio chunks a second per
+   * open microphone, and the model's audio, as well as the rest.
+   */
+  record?: boolean;
 }
 
 /** What became of one connection, for assertions. */

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { spokenTurn, tonePcm } from './events.js';
 import { until } from './genai-client.test-helper.js';
+import type { StandInOptions } from './options.js';
 import { GeminiLiveStandIn } from './server.js';
 import { sentSummary } from './wire.js';
 
@@ -32,6 +33,24 @@ async function connect(stand: GeminiLiveStandIn) {
     },
   });
   return { received, closed: () => closeCode, session };
+}
+
+/**
+ * A stand-in started with `options` that answers speech, to which a client spoke (three loud
+ * chunks), then typed a word; resolves once the client has the answer.
+ */
+async function speakAndType(options: StandInOptions): Promise<GeminiLiveStandIn> {
+  const stand = await GeminiLiveStandIn.start({
+    ...options,
+    reactions: [{ on: 'speech', minMs: 100, reply: spokenTurn('Beep.', tonePcm()) }],
+  });
+  const client = await connect(stand);
+  for (let i = 0; i < 3; i++) {
+    client.session.sendRealtimeInput({ audio: { mimeType: 'audio/pcm', data: input16k(0.3, 50) } });
+  }
+  client.session.sendRealtimeInput({ text: 'and a word' });
+  await until(() => client.received.some((m) => m.serverContent?.turnComplete), 'the reply');
+  return stand;
 }
 
 describe('Gemini Live stand-in', () => {
@@ -70,23 +89,19 @@ describe('Gemini Live stand-in', () => {
   });
 
   it('keeps no audio chunks with recordAudio off, and still answers them', async () => {
-    standIn = await GeminiLiveStandIn.start({
-      recordAudio: false,
-      reactions: [{ on: 'speech', minMs: 100, reply: spokenTurn('Beep.', tonePcm()) }],
-    });
-    const client = await connect(standIn);
-    for (let i = 0; i < 3; i++) {
-      client.session.sendRealtimeInput({
-        audio: { mimeType: 'audio/pcm', data: input16k(0.3, 50) },
-      });
-    }
-    client.session.sendRealtimeInput({ text: 'and a word' });
-    await until(() => client.received.some((m) => m.serverContent?.turnComplete), 'the reply');
+    standIn = await speakAndType({ recordAudio: false });
     await standIn.waitFor('realtimeInput', () => standIn?.messages('realtimeInput').length === 1);
     expect(standIn.messages('realtimeInput').map((m) => m.message.realtimeInput)).toEqual([
       { text: 'and a word' },
     ]);
     expect(standIn.messages('setup')).toHaveLength(1);
+  });
+
+  it('keeps no message at all with record off, and still answers', async () => {
+    standIn = await speakAndType({ record: false });
+    expect(standIn.received).toEqual([]);
+    expect(standIn.sent).toEqual([]);
+    await expect(standIn.waitFor('setup')).rejects.toThrow('started with record off');
   });
 
   it('answers a sentence once, pauses between its words included, and the next sentence again', async () => {

@@ -23,24 +23,27 @@ const PATH_PATTERN = /\.BidiGenerateContent(Constrained)?$/;
  * resumption handles that restore the context they were issued with (1007 for unknown,
  * expired or spent ones), `goAway` then a 1011 close at the end of a connection's life, an
  * audio budget per session without `contextWindowCompression`, and scripted faults. It
- * records every client message, every tool call and its answers, and tells per connection
+ * records every client message and every message it sends (unless started with `record`
+ * off), every tool call and its answers, and tells per connection
  * whether the model was given the earlier conversation once, twice or not at all. Point the
  * Google plugin at {@link GeminiLiveStandIn.baseUrl} (`GOOGLE_GEMINI_BASE_URL`).
  */
 export class GeminiLiveStandIn {
-  /** Every client message, in order of arrival. */
+  /** Every client message, in order of arrival (see `record` and `recordAudio`). */
   readonly received: ReceivedMessage[] = [];
-  /** Every message the stand-in sent, and every close it made, in order. */
+  /** Every message the stand-in sent, and every close it made, in order (see `record`). */
   readonly sent: SentMessage[] = [];
   readonly #http: Server;
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #inbound: Inbound;
   readonly #faults: ConnectionFault[];
   readonly #waiters = new Set<() => void>();
+  readonly #recording: boolean;
 
   private constructor(http: Server, options: StandInOptions) {
     this.#http = http;
     this.#faults = [...(options.faults ?? [])];
+    this.#recording = options.record ?? true;
     this.#inbound = new Inbound({
       resumption: options.resumption ?? true,
       settleMs: options.settleMs ?? 500,
@@ -51,11 +54,14 @@ export class GeminiLiveStandIn {
       reactions: [...(options.reactions ?? [])],
       tools: new ToolLedger(),
       record: (received) => {
-        if (options.recordAudio === false && received.message.realtimeInput?.audio) return;
-        this.received.push(received);
+        const audio = received.message.realtimeInput?.audio;
+        if (this.#recording && !(audio && options.recordAudio === false)) {
+          this.received.push(received);
+        }
         for (const waiter of [...this.#waiters]) waiter();
       },
       recordSent: (sent) => {
+        if (!this.#recording) return;
         if (options.recordAudio === false && sent.message.serverContent?.modelTurn) return;
         this.sent.push(sent);
       },
@@ -156,6 +162,8 @@ export class GeminiLiveStandIn {
     predicate: (m: ReceivedMessage) => boolean = () => true,
     timeoutMs = 10_000,
   ): Promise<ReceivedMessage> {
+    if (!this.#recording)
+      throw new Error('Gemini stand-in: started with record off, it has no message to wait for');
     return this.until(
       () => this.received.find((m) => m.kind === kind && predicate(m)),
       timeoutMs,
