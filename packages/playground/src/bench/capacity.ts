@@ -10,7 +10,7 @@ import { withinLimit } from './run/limits.js';
 import { progress } from './run/progress.js';
 import { firstLine, Unmeasured } from './run/section.js';
 import { percentile } from './stats.js';
-import { measureAround, measureUsages, type Usage } from './usage.js';
+import { measureWindow, type Usage } from './usage.js';
 import { benchReactions } from './voice.js';
 
 export const AGENT_NAME = 'capacity-bench';
@@ -120,13 +120,12 @@ export async function measureCapacity(
     progress('capacity: worker registered, letting its idle job processes boot');
     // Let the idle job processes (and the framework's inference process) finish booting.
     await sleep(IDLE_BOOT_MS, undefined, { signal });
-    const idle = measureUsages(pids, 3_000);
-    const idleLoad = await measureAround(idle);
-    const [idleWorker, idleDevServer] = await idle;
+    const idle = await measureWindow(pids, 3_000);
+    const [idleWorker, idleDevServer] = idle.trees;
     result.idle = {
       worker: idleWorker ?? zero(),
       devServer: idleDevServer ?? zero(),
-      load: { generator: idleLoad.thisProcess, machine: idleLoad.machine },
+      load: { generator: idle.thisProcess, machine: idle.machine },
     };
     for (const sessions of levels) {
       signal.throwIfAborted();
@@ -169,9 +168,8 @@ export async function measureCapacity(
       for (const partner of partners) partner.startMeasuring();
       const windowMs = Math.max(MEASURE_MS, Math.ceil(MIN_TURNS / sessions) * TONE_PERIOD_MS);
       progress(`capacity: level ${sessions}, measuring for ${(windowMs / 1000).toFixed(0)} s`);
-      const usages = measureUsages(pids, windowMs);
-      const load = await measureAround(usages);
-      const [workerUsage, devServerUsage] = await usages;
+      const window = await measureWindow(pids, windowMs);
+      const [workerUsage, devServerUsage] = window.trees;
       const measured = partners.map((p) => p.measured());
       const level: CapacityLevel = {
         sessions,
@@ -179,7 +177,7 @@ export async function measureCapacity(
         delays: measured.flatMap((m) => m.delays),
         worker: workerUsage ?? zero(),
         devServer: devServerUsage ?? zero(),
-        load: { generator: load.thisProcess, machine: load.machine },
+        load: { generator: window.thisProcess, machine: window.machine },
       };
       result.levels.push(level);
       progress(

@@ -46,28 +46,6 @@ export interface Usage {
   rssMb: number;
 }
 
-/** Measures a process tree over `ms`: CPU used in that time, memory at its end. */
-export async function measureUsage(pid: number, ms: number): Promise<Usage> {
-  const before = new Map(processTree(pid).map((p) => [p, readProcess(p)?.ticks ?? 0]));
-  const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  let ticks = 0;
-  let rssKb = 0;
-  for (const p of processTree(pid)) {
-    const sample = readProcess(p);
-    if (!sample) continue;
-    ticks += sample.ticks - (before.get(p) ?? 0);
-    rssKb += sample.rssKb;
-  }
-  const seconds = (performance.now() - started) / 1000;
-  return { cpu: ticks / TICKS_PER_SECOND / seconds, rssMb: rssKb / 1024 };
-}
-
-/** Measures several process trees over the same `ms`. */
-export async function measureUsages(pids: number[], ms: number): Promise<Usage[]> {
-  return Promise.all(pids.map((pid) => measureUsage(pid, ms)));
-}
-
 /** Busy ticks of the whole machine so far (/proc/stat: every state but idle and iowait). */
 function machineBusyTicks(): number {
   const [total = ''] = readFileSync('/proc/stat', 'utf8').split('\n', 1);
@@ -75,21 +53,47 @@ function machineBusyTicks(): number {
   return [user, nice, system, irq, softirq, steal].reduce<number>((sum, t) => sum + (t ?? 0), 0);
 }
 
+/** What one window of time cost, every figure over the same window. */
+export interface WindowUsage {
+  /** Per pid given, it and its children. */
+  trees: Usage[];
+  /** This process alone (not its children: they are measured as trees of their own), cores. */
+  thisProcess: number;
+  /** Every process of the machine, neighbours included, cores. */
+  machine: number;
+}
+
 /**
- * What runs `during` costs this process alone (not its children: the worker and the dev
- * server are measured on their own) and the whole machine, in cores.
+ * Measures `ms` from now: the CPU of each process tree of `pids`, of this process and of the
+ * whole machine in that time, and the trees' memory at its end. Start and end are sampled
+ * once for all of them, so that the figures compared in one report row cover the same time.
  */
-export async function measureAround(
-  during: Promise<unknown>,
-): Promise<{ thisProcess: number; machine: number }> {
-  const started = performance.now();
+export async function measureWindow(pids: number[], ms: number): Promise<WindowUsage> {
+  const treesBefore = pids.map(
+    (pid) => new Map(processTree(pid).map((p) => [p, readProcess(p)?.ticks ?? 0])),
+  );
   const own = process.cpuUsage();
-  const machine = machineBusyTicks();
-  await during;
+  const machineBefore = machineBusyTicks();
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
   const seconds = (performance.now() - started) / 1000;
   const { user, system } = process.cpuUsage(own);
+  const machine = machineBusyTicks() - machineBefore;
+  const trees = pids.map((pid, i) => {
+    const before = treesBefore[i] ?? new Map<number, number>();
+    let ticks = 0;
+    let rssKb = 0;
+    for (const p of processTree(pid)) {
+      const sample = readProcess(p);
+      if (!sample) continue;
+      ticks += sample.ticks - (before.get(p) ?? 0);
+      rssKb += sample.rssKb;
+    }
+    return { cpu: ticks / TICKS_PER_SECOND / seconds, rssMb: rssKb / 1024 };
+  });
   return {
+    trees,
     thisProcess: (user + system) / 1e6 / seconds,
-    machine: (machineBusyTicks() - machine) / TICKS_PER_SECOND / seconds,
+    machine: machine / TICKS_PER_SECOND / seconds,
   };
 }
