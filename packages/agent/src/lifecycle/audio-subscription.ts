@@ -3,6 +3,15 @@ import { type Room, RoomEvent } from '@livekit/rtc-node';
 /** How long the visitor's client has to subscribe to the agent's audio once it is published. */
 export const AUDIO_SUBSCRIPTION_LIMIT_MS = 15_000;
 
+/** Another limit (ms) for a worker's jobs: tests shorten it to see it pass. */
+export const AUDIO_SUBSCRIPTION_LIMIT_VARIABLE = 'VOICE_AGENT_AUDIO_SUBSCRIPTION_LIMIT_MS';
+
+/** The limit: the variable's, set to a positive number, else {@link AUDIO_SUBSCRIPTION_LIMIT_MS}. */
+export function audioSubscriptionLimitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const set = Number(env[AUDIO_SUBSCRIPTION_LIMIT_VARIABLE]);
+  return set > 0 ? set : AUDIO_SUBSCRIPTION_LIMIT_MS;
+}
+
 /**
  * Calls `onUnheard` if nobody has subscribed to the agent's audio `limitMs` after this call,
  * while `visitor` is in the room (a visitor away then is the grace period's case: the wait

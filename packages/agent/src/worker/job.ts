@@ -4,7 +4,7 @@ import { conversationStoreOf } from '../conversation/environment.js';
 import { keepConversation } from '../conversation/keeper.js';
 import { tapJobHops } from '../hops/hop-taps.js';
 import {
-  AUDIO_SUBSCRIPTION_LIMIT_MS,
+  audioSubscriptionLimitMs,
   watchAudioSubscription,
 } from '../lifecycle/audio-subscription.js';
 import { reportGeminiReconnect, superviseJob } from '../lifecycle/job-lifecycle.js';
@@ -111,18 +111,14 @@ async function entry(ctx: JobContext): Promise<void> {
     return handleDeclaration(tools, data);
   });
   // An agent nobody hears ends the call visibly (the visitor sees it leave), not in silence.
-  const stopAudioWatch = watchAudioSubscription(
-    room,
-    participant.identity,
-    AUDIO_SUBSCRIPTION_LIMIT_MS,
-    () => {
-      log().error(
-        { limitMs: AUDIO_SUBSCRIPTION_LIMIT_MS },
-        "nobody subscribed to the agent's audio: the greeting and every answer would go unheard; ending the session",
-      );
-      session.shutdown({ drain: false, reason: voice.CloseReason.ERROR });
-    },
-  );
+  const limitMs = audioSubscriptionLimitMs();
+  const stopAudioWatch = watchAudioSubscription(room, participant.identity, limitMs, () => {
+    log().error(
+      { limitMs },
+      "nobody subscribed to the agent's audio: the greeting and every answer would go unheard; ending the session",
+    );
+    session.shutdown({ drain: false, reason: voice.CloseReason.ERROR });
+  });
   // A `failed` model status reaches the page before the agent leaves.
   session.on(voice.AgentSessionEventTypes.Close, () => {
     grace.stop();
