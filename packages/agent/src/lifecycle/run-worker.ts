@@ -1,4 +1,5 @@
 import { AgentServer, delay, initializeLogger, log, ServerOptions } from '@livekit/agents';
+import { deferIdleProcessRefill } from '../framework/idle-process-refill.js';
 import { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { JOB_CHANNEL_VARIABLE, JobChannelServer } from './job-channel.js';
 
@@ -39,6 +40,8 @@ export async function runWorker(options: StartOptions): Promise<void> {
   // Job processes are forked after this and inherit it.
   process.env[JOB_CHANNEL_VARIABLE] = channel.path;
 
+  // A job's connect gets the CPU the replacement of its idle process would have taken.
+  await deferIdleProcessRefill();
   const serverOptions = new ServerOptions({ ...options.worker, production: true });
   const measureLoad = serverOptions.loadFunc;
   serverOptions.loadFunc = async (worker) => {

@@ -2,6 +2,7 @@ import { defineAgent, Future, type JobContext, log, voice } from '@livekit/agent
 import { RoomEvent, RpcError, type RpcInvocationData } from '@livekit/rtc-node';
 import { conversationStoreOf } from '../conversation/environment.js';
 import { keepConversation } from '../conversation/keeper.js';
+import { reportJobSettled } from '../framework/idle-process-refill.js';
 import { tapJobHops } from '../hops/hop-taps.js';
 import {
   audioSubscriptionLimitMs,
@@ -156,6 +157,8 @@ async function entry(ctx: JobContext): Promise<void> {
     outputOptions: { transcriptionEnabled: config.transcription },
   });
   tapOutput?.();
+  // The visitor sees the agent now: the worker may boot this process's replacement.
+  reportJobSettled();
   // A resumed call is greeted once already: the agent goes on listening.
   await afterSpeech(session, () => (kept.restored > 0 ? Promise.resolve() : greet()))
     .catch((error: unknown) => {
