@@ -16,8 +16,9 @@ export type ConnectSample = StartedCall;
 export type ConnectRounds = ConnectSample[][];
 
 /**
- * A visitor arrives at an idle worker: after a job, the worker boots a replacement idle
- * process, which on this 2-core machine would otherwise compete with the next session.
+ * A visitor arrives at an idle worker: once a job is in its call, the worker boots a
+ * replacement idle process, which on this 2-core machine would otherwise compete with the next
+ * session.
  */
 const PAUSE_BETWEEN_SESSIONS_MS = 3_000;
 /** Past this, a session counts as not connected (the widget's states are reported). */
