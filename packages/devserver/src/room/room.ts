@@ -140,6 +140,9 @@ export class Room {
     explicit = false,
   ): void {
     if (!subscriber.grant.canSubscribe || !(subscriber.autoSubscribe || explicit)) return;
+    // Once per track: a publisher asked again for its offer is told of the same track again,
+    // and a second section would take the track's packets from the one the client listens on.
+    if (subscriber.receives(track.info.sid)) return;
     subscriber.receive({ trackSid: track.info.sid, streamId: publisher.sid });
   }
 
@@ -169,9 +172,7 @@ export class Room {
       const publisher = this.others(subscriber).find((p) => p.tracks.has(trackSid));
       const track = publisher?.tracks.get(trackSid);
       if (!publisher || !track) continue;
-      if (subscribe && !subscriber.receives(trackSid)) {
-        this.subscribe(subscriber, publisher, track, true);
-      }
+      if (subscribe) this.subscribe(subscriber, publisher, track, true);
       if (!subscribe) {
         subscriber.stopReceiving(trackSid);
         track.subscribers.delete(subscriber.sid);
